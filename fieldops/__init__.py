@@ -1,0 +1,70 @@
+"""fieldops: plan and run Vietnam's digital-transformation field campaigns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def resource_dir(name: str) -> Path:
+    """Return templates/, static/ or migrations/: inside the wheel, or beside the package."""
+    bundled = PACKAGE_DIR / name
+    return bundled if bundled.is_dir() else PACKAGE_DIR.parent / name
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application: config, extensions, blueprints and commands."""
+    from fieldops import cli, i18n
+    from fieldops.auth import bp as auth_bp
+    from fieldops.config import instance_path_from_env, load_config
+    from fieldops.core import bp as core_bp
+    from fieldops.db import db
+    from fieldops.extensions import csrf, limiter, migrate
+
+    app = Flask(
+        __name__,
+        instance_path=instance_path_from_env(),
+        instance_relative_config=True,
+        template_folder=str(resource_dir("templates")),
+        static_folder=str(resource_dir("static")),
+    )
+    load_config(app, test_config)
+
+    db.init_app(app)
+    with app.app_context():
+        _tune_engine(db.engine)
+    migrate.init_app(app, db, directory=str(resource_dir("migrations")))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    i18n.init_app(app)
+
+    from fieldops import areas, campaigns
+    from fieldops.auth import login
+
+    login.init_app(app)
+    app.register_blueprint(core_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(areas.bp)
+    app.register_blueprint(campaigns.bp)
+    cli.init_app(app)
+    return app
+
+
+def _tune_engine(engine) -> None:
+    """Turn on WAL, a busy timeout and foreign keys for every SQLite connection."""
+    if engine.dialect.name != "sqlite":
+        return
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        # WAL lets readers run beside a writer; NORMAL sync is safe with WAL.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

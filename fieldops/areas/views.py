@@ -1,0 +1,221 @@
+"""Browse, search, edit and import places."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from fieldops.areas import import_plans, services
+from fieldops.areas.forms import AreaForm, ConfirmForm, PlacesImportForm, ShapesImportForm
+from fieldops.areas.models import (
+    COMMUNE,
+    LEVEL_LABELS,
+    LEVELS,
+    PARENT_LEVELS,
+    PROVINCE,
+    Area,
+    AreaImport,
+    kinds_for,
+)
+from fieldops.auth.login import role_required
+from fieldops.auth.models import ORGANIZER
+from fieldops.db import db
+from fieldops.errors import DomainError, attach_to_form
+
+bp = Blueprint("areas", __name__, url_prefix="/areas")
+
+
+@bp.get("/")
+@login_required
+def index():
+    query = request.args.get("q", "").strip()
+    level = request.args.get("level") if request.args.get("level") in LEVELS else None
+    if query or level:
+        results = services.search_areas(query, level)
+    else:
+        results = list(db.session.execute(
+            db.select(Area).where(Area.level == PROVINCE).order_by(Area.name_folded)
+        ).scalars())
+    return render_template("areas/index.html", results=results, query=query, level=level,
+                           searching=bool(query or level), level_labels=LEVEL_LABELS)
+
+
+@bp.get("/search.json")
+@login_required
+def search_json():
+    level = request.args.get("level") if request.args.get("level") in LEVELS else None
+    found = services.search_areas(request.args.get("q", ""), level, limit=20)
+    return jsonify([{"id": a.id, "name": a.display_name, "full_name": a.full_name,
+                     "level": a.level} for a in found])
+
+
+@bp.get("/<int:area_id>")
+@login_required
+def detail(area_id: int):
+    area = db.get_or_404(Area, area_id)
+    child_levels = [lvl for lvl, parents in PARENT_LEVELS.items() if area.level in parents]
+    return render_template("areas/detail.html", area=area, child_levels=child_levels,
+                           level_labels=LEVEL_LABELS, form=ConfirmForm())
+
+
+def _area_form(level: str, area: Area | None) -> AreaForm:
+    form = AreaForm(obj=area)
+    form.kind.choices = kinds_for(level)
+    return form
+
+
+def _save(form: AreaForm, area: Area | None, level: str, parent: Area | None):
+    return services.save_area(
+        area, level=level, parent=parent, name=form.name.data, kind=form.kind.data,
+        code=form.code.data, population_14plus=form.population_14plus.data,
+        households=form.households.data, latitude=form.latitude.data,
+        longitude=form.longitude.data)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(ORGANIZER)
+def new():
+    level = request.args.get("level", PROVINCE)
+    if level not in LEVELS:
+        abort(404)
+    parent = None
+    if request.args.get("parent"):
+        parent = db.get_or_404(Area, request.args.get("parent", type=int))
+    form = _area_form(level, None)
+    if form.validate_on_submit():
+        try:
+            area = _save(form, None, level, parent)
+        except DomainError as error:
+            attach_to_form(form, error)
+        else:
+            db.session.commit()
+            flash(_("Đã thêm %(name)s.", name=area.display_name), "success")
+            return redirect(url_for("areas.detail", area_id=area.id))
+    return render_template("areas/form.html", form=form, area=None, parent=parent,
+                           level_label=LEVEL_LABELS[level])
+
+
+@bp.route("/<int:area_id>/edit", methods=["GET", "POST"])
+@role_required(ORGANIZER)
+def edit(area_id: int):
+    area = db.get_or_404(Area, area_id)
+    form = _area_form(area.level, area)
+    if form.validate_on_submit():
+        try:
+            _save(form, area, area.level, area.parent)
+        except DomainError as error:
+            attach_to_form(form, error)
+        else:
+            db.session.commit()
+            flash(_("Đã lưu %(name)s.", name=area.display_name), "success")
+            return redirect(url_for("areas.detail", area_id=area.id))
+    return render_template("areas/form.html", form=form, area=area, parent=area.parent,
+                           level_label=LEVEL_LABELS[area.level])
+
+
+@bp.post("/<int:area_id>/delete")
+@role_required(ORGANIZER)
+def delete(area_id: int):
+    area = db.get_or_404(Area, area_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    parent_id, name = area.parent_id, area.display_name
+    try:
+        services.delete_area(area)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("areas.detail", area_id=area_id))
+    db.session.commit()
+    flash(_("Đã xóa %(name)s.", name=name), "success")
+    return redirect(url_for("areas.detail", area_id=parent_id) if parent_id
+                    else url_for("areas.index"))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@role_required(ORGANIZER)
+def import_places():
+    form = PlacesImportForm()
+    parents = services.import_parents()
+    form.parent_id.choices = [(a.id, a.full_name) for a in parents]
+    if request.method == "GET" and request.args.get("parent"):
+        form.parent_id.data = request.args.get("parent", type=int)
+    plan = None
+    if form.validate_on_submit():
+        parent = db.get_or_404(Area, form.parent_id.data)
+        upload = form.file.data
+        content = upload.read()
+        plan = import_plans.plan_places(parent, upload.filename or "", content)
+        if not plan.problems:
+            stored = import_plans.store_upload("places", parent, upload.filename or "",
+                                               content, current_user.id)
+            db.session.commit()
+            return redirect(url_for("areas.import_preview", token=stored.token))
+    return render_template("areas/import.html", form=form, plan=plan)
+
+
+@bp.route("/<int:area_id>/shapes", methods=["GET", "POST"])
+@role_required(ORGANIZER)
+def import_shapes(area_id: int):
+    area = db.get_or_404(Area, area_id)
+    if area.level != COMMUNE:
+        abort(404)
+    form = ShapesImportForm()
+    plan = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        content = upload.read()
+        plan = import_plans.plan_shapes(area, content)
+        if not plan.problems:
+            stored = import_plans.store_upload("shapes", area, upload.filename or "", content,
+                                               current_user.id)
+            db.session.commit()
+            return redirect(url_for("areas.import_preview", token=stored.token))
+    return render_template("areas/shapes.html", form=form, plan=plan, area=area)
+
+
+def _upload_or_404(token: str) -> AreaImport:
+    upload = db.session.execute(
+        db.select(AreaImport).filter_by(token=token)).scalar_one_or_none()
+    if upload is None:
+        abort(404)
+    return upload
+
+
+@bp.route("/import/<token>", methods=["GET", "POST"])
+@role_required(ORGANIZER)
+def import_preview(token: str):
+    upload = _upload_or_404(token)
+    form = ConfirmForm()
+    if upload.applied_at is not None:
+        flash(_("Tệp này đã được nhập rồi; không nhập lại lần nữa."), "info")
+        return redirect(url_for("areas.detail", area_id=upload.parent_id))
+    if form.validate_on_submit():
+        try:
+            plan = import_plans.apply_upload(upload)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Đã nhập xong: %(n)s mục được tạo mới hoặc cập nhật.",
+                    n=len(plan.changes)), "success")
+            return redirect(url_for("areas.detail", area_id=upload.parent_id))
+    plan = import_plans.plan_upload(upload)
+    return render_template("areas/preview.html", upload=upload, plan=plan, form=form)
+
+
+@bp.post("/import/<token>/cancel")
+@role_required(ORGANIZER)
+def import_cancel(token: str):
+    upload = _upload_or_404(token)
+    form = ConfirmForm()
+    if form.validate_on_submit() and upload.applied_at is None:
+        parent_id = upload.parent_id
+        db.session.delete(upload)
+        db.session.commit()
+        flash(_("Đã hủy bản nhập; không có gì thay đổi."), "info")
+        return redirect(url_for("areas.detail", area_id=parent_id))
+    return redirect(url_for("areas.import_preview", token=token))

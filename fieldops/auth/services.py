@@ -1,0 +1,141 @@
+"""Rules about accounts: signing in, passwords, roles, disabling."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from fieldops.auth.models import ROLES, User
+from fieldops.db import db, now_utc
+from fieldops.errors import DomainError
+from fieldops.text import normalize_phone
+
+MIN_PASSWORD = 8
+MAX_DELAY = timedelta(minutes=15)
+
+
+def find_user(identifier: str) -> User | None:
+    """Return the account named by a username or a Vietnamese phone number."""
+    identifier = (identifier or "").strip()
+    phone = normalize_phone(identifier)
+    if phone:
+        user = db.session.execute(db.select(User).filter_by(phone=phone)).scalar_one_or_none()
+        if user:
+            return user
+    return db.session.execute(
+        db.select(User).filter_by(username=identifier.lower())
+    ).scalar_one_or_none()
+
+
+def sign_in_delay(user: User) -> timedelta:
+    """Return how long this account must still wait before the next attempt."""
+    free = current_app.config["SIGN_IN_FREE_ATTEMPTS"]
+    if user.failed_sign_ins < free or user.last_failed_sign_in_at is None:
+        return timedelta(0)
+    # Each failure past the free ones doubles the wait, up to a quarter of an hour.
+    step = current_app.config["SIGN_IN_DELAY_SECONDS"] * 2 ** (user.failed_sign_ins - free)
+    wait = min(timedelta(seconds=step), MAX_DELAY)
+    remaining = user.last_failed_sign_in_at + wait - now_utc()
+    return max(remaining, timedelta(0))
+
+
+def authenticate(identifier: str, password: str) -> User:
+    """Return the account if the password is right; record failures and slow them down."""
+    wrong = DomainError(_l("Tên đăng nhập hoặc mật khẩu không đúng."), "password")
+    user = find_user(identifier)
+    if user is None:
+        raise wrong
+    delay = sign_in_delay(user)
+    if delay:
+        raise DomainError(
+            _l(
+                "Đã nhập sai quá nhiều lần. Vui lòng thử lại sau %(seconds)s giây.",
+                seconds=int(delay.total_seconds()) + 1,
+            ),
+            "password",
+        )
+    if not user.check_password(password):
+        user.failed_sign_ins += 1
+        user.last_failed_sign_in_at = now_utc()
+        db.session.flush()
+        raise wrong
+    if not user.active:
+        raise DomainError(_l("Tài khoản này đã bị khóa. Hãy liên hệ người tổ chức."), "username")
+    user.failed_sign_ins = 0
+    user.last_failed_sign_in_at = None
+    user.last_sign_in_at = now_utc()
+    db.session.flush()
+    return user
+
+
+def _check_password_strength(password: str, field: str) -> None:
+    if len(password or "") < MIN_PASSWORD:
+        raise DomainError(_l("Mật khẩu phải có ít nhất %(n)s ký tự.", n=MIN_PASSWORD), field)
+
+
+def create_user(
+    username: str, full_name: str, password: str, role: str, phone: str | None = None
+) -> User:
+    """Create an account after checking that its username and phone are free."""
+    username = username.strip().lower()
+    if role not in ROLES:
+        raise DomainError(_l("Vai trò không hợp lệ."), "role")
+    if db.session.execute(db.select(User.id).filter_by(username=username)).first():
+        raise DomainError(_l("Tên đăng nhập này đã có người dùng."), "username")
+    normalized = None
+    if phone:
+        normalized = normalize_phone(phone)
+        if normalized is None:
+            raise DomainError(_l("Số điện thoại di động Việt Nam không hợp lệ."), "phone")
+        if db.session.execute(db.select(User.id).filter_by(phone=normalized)).first():
+            raise DomainError(_l("Số điện thoại này đã gắn với tài khoản khác."), "phone")
+    _check_password_strength(password, "password")
+    user = User(username=username, full_name=full_name.strip(), role=role, phone=normalized)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def update_user(user: User, full_name: str, role: str, phone: str | None) -> None:
+    """Change an account's name, role and phone; a role change ends its sessions."""
+    if role not in ROLES:
+        raise DomainError(_l("Vai trò không hợp lệ."), "role")
+    normalized = None
+    if phone:
+        normalized = normalize_phone(phone)
+        if normalized is None:
+            raise DomainError(_l("Số điện thoại di động Việt Nam không hợp lệ."), "phone")
+        taken = db.session.execute(
+            db.select(User.id).where(User.phone == normalized, User.id != user.id)
+        ).first()
+        if taken:
+            raise DomainError(_l("Số điện thoại này đã gắn với tài khoản khác."), "phone")
+    if role != user.role:
+        user.session_version += 1
+    user.full_name = full_name.strip()
+    user.role = role
+    user.phone = normalized
+    db.session.flush()
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Replace the password after checking the current one; other sessions end."""
+    if not user.check_password(current):
+        raise DomainError(_l("Mật khẩu hiện tại không đúng."), "current_password")
+    _check_password_strength(new, "new_password")
+    user.set_password(new)
+    user.session_version += 1
+    db.session.flush()
+
+
+def set_active(user: User, active: bool, acting: User) -> None:
+    """Enable or disable an account; disabling ends all its sessions at once."""
+    if user.id == acting.id and not active:
+        raise DomainError(_l("Bạn không thể tự khóa tài khoản của mình."))
+    if user.active and not active:
+        user.session_version += 1
+    user.active = active
+    db.session.flush()

@@ -1,0 +1,133 @@
+"""Sign-in, sign-out, own password, and account management for organizers."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from fieldops.auth import services
+from fieldops.auth.forms import ChangePasswordForm, SignInForm, UserEditForm, UserForm
+from fieldops.auth.login import role_required
+from fieldops.auth.models import ORGANIZER, User
+from fieldops.db import db
+from fieldops.errors import DomainError, attach_to_form
+from fieldops.extensions import limiter
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    # Only same-site paths: an open redirect would help phishing.
+    if target and not urlsplit(target).netloc and target.startswith("/") and "//" not in target:
+        return target
+    return url_for("core.home")
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit("30 per minute; 300 per hour", methods=["POST"])
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.username.data, form.password.data)
+        except DomainError as error:
+            db.session.commit()  # keep the failure count
+            attach_to_form(form, error)
+        else:
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/sign_in.html", form=form)
+
+
+@bp.post("/sign-out")
+def sign_out():
+    logout_user()
+    flash(_("Bạn đã đăng xuất."), "info")
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(
+                current_user, form.current_password.data, form.new_password.data
+            )
+        except DomainError as error:
+            attach_to_form(form, error)
+        else:
+            db.session.commit()
+            login_user(current_user)  # this session carries on with the new version
+            flash(_("Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc."), "success")
+            return redirect(url_for("core.home"))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.get("/users")
+@role_required(ORGANIZER)
+def users():
+    rows = db.session.execute(db.select(User).order_by(User.role, User.username)).scalars()
+    return render_template("auth/users.html", users=list(rows))
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@role_required(ORGANIZER)
+def new_user():
+    form = UserForm()
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                form.username.data, form.full_name.data, form.password.data,
+                form.role.data, form.phone.data,
+            )
+        except DomainError as error:
+            attach_to_form(form, error)
+        else:
+            db.session.commit()
+            flash(_("Đã tạo tài khoản %(name)s.", name=user.username), "success")
+            return redirect(url_for("auth.users"))
+    return render_template("auth/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@role_required(ORGANIZER)
+def edit_user(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = UserEditForm(obj=user)
+    if form.validate_on_submit():
+        try:
+            services.update_user(user, form.full_name.data, form.role.data, form.phone.data)
+        except DomainError as error:
+            attach_to_form(form, error)
+        else:
+            db.session.commit()
+            flash(_("Đã lưu tài khoản %(name)s.", name=user.username), "success")
+            return redirect(url_for("auth.users"))
+    return render_template("auth/user_form.html", form=form, user=user)
+
+
+@bp.post("/users/<int:user_id>/active")
+@role_required(ORGANIZER)
+def set_active(user_id: int):
+    user = db.get_or_404(User, user_id)
+    active = request.form.get("active") == "1"
+    try:
+        services.set_active(user, active, current_user)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        if active:
+            flash(_("Đã mở khóa tài khoản %(name)s.", name=user.username), "success")
+        else:
+            flash(_("Đã khóa tài khoản %(name)s; mọi phiên đăng nhập của nó đã kết thúc.",
+                    name=user.username), "success")
+    return redirect(url_for("auth.users"))

@@ -1,0 +1,108 @@
+"""Home page, language switch, health check and error pages."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from fieldops.db import db
+from fieldops.extensions import csrf
+
+bp = Blueprint("core", __name__)
+
+
+@bp.get("/")
+def home():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.sign_in"))
+    from fieldops.areas.models import Area
+    from fieldops.campaigns.models import Campaign
+
+    campaigns = db.session.execute(
+        db.select(Campaign).order_by(Campaign.start_date.desc()).limit(10)
+    ).scalars()
+    counts = dict(
+        db.session.execute(db.select(Area.level, db.func.count()).group_by(Area.level)).all()
+    )
+    return render_template("core/home.html", campaigns=list(campaigns), counts=counts)
+
+
+@bp.post("/language")
+def set_language():
+    code = request.form.get("lang", "")
+    if code in current_app.config["LANGUAGES"]:
+        session["lang"] = code
+    target = request.form.get("next") or url_for("core.home")
+    return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
+
+
+@bp.get("/healthz")
+@csrf.exempt
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+        database = True
+    except SQLAlchemyError:
+        db.session.rollback()
+        database = False
+    body = {"status": "ok" if database else "error", "database": database}
+    # A load balancer takes this instance out of rotation when its database is gone.
+    return jsonify(body), 200 if database else 503
+
+
+def _error_page(code: int, title: str, message: str):
+    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+        return jsonify({"error": message}), code
+    return render_template("error.html", code=code, title=title, message=message), code
+
+
+@bp.app_errorhandler(CSRFError)
+def csrf_error(error):
+    return _error_page(
+        400,
+        _("Biểu mẫu đã hết hạn"),
+        _("Biểu mẫu này đã cũ hoặc đã được gửi rồi. Hãy tải lại trang và thử lại."),
+    )
+
+
+@bp.app_errorhandler(403)
+def forbidden(error):
+    return _error_page(403, _("Không có quyền"), _("Tài khoản của bạn không được mở trang này."))
+
+
+@bp.app_errorhandler(404)
+def not_found(error):
+    return _error_page(
+        404, _("Không tìm thấy"), _("Trang hoặc mục bạn tìm không có hoặc đã bị xóa.")
+    )
+
+
+@bp.app_errorhandler(413)
+def too_large(error):
+    return _error_page(413, _("Tệp quá lớn"), _("Tệp hoặc biểu mẫu gửi lên vượt quá 8 MB."))
+
+
+@bp.app_errorhandler(429)
+def too_many(error):
+    return _error_page(
+        429, _("Quá nhiều yêu cầu"), _("Bạn thao tác quá nhanh. Vui lòng chờ một chút rồi thử lại.")
+    )
+
+
+@bp.app_errorhandler(500)
+def server_error(error):
+    db.session.rollback()
+    return _error_page(500, _("Lỗi máy chủ"), _("Đã có lỗi xảy ra. Dữ liệu chưa được lưu."))

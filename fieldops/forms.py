@@ -1,0 +1,99 @@
+"""Form fields shared by features: Vietnamese dates and numbers."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from wtforms import Field, StringField
+from wtforms.widgets import TextInput
+
+_DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d")
+
+
+def parse_vn_date(text: str) -> date | None:
+    """Return the date written as dd/mm/yyyy (or ISO yyyy-mm-dd), or None if unreadable."""
+    text = (text or "").strip()
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+class VNDateField(StringField):
+    """A date typed as dd/mm/yyyy, whatever language the phone's date picker uses."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        render_kw = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off",
+                     "pattern": r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}", "class": "date"}
+        render_kw.update(kwargs.pop("render_kw", {}) or {})
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.data.strftime("%d/%m/%Y") if isinstance(self.data, date) else ""
+
+    def process_formdata(self, valuelist) -> None:
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        self.data = parse_vn_date(valuelist[0])
+        if self.data is None:
+            raise ValueError(_l("Ngày phải viết dạng ngày/tháng/năm, ví dụ 10/10/2025."))
+
+
+class CountField(Field):
+    """A whole, non-negative number; "10.722" and "10,722" both read as 10722."""
+
+    widget = TextInput(input_type="text")
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("render_kw", {"inputmode": "numeric"})
+        super().__init__(label, validators, **kwargs)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else str(self.data)
+
+    def process_formdata(self, valuelist) -> None:
+        text = re.sub(r"[\s.,]", "", valuelist[0]) if valuelist else ""
+        if not text:
+            self.data = None
+            return
+        if not text.isdigit():
+            self.data = None
+            raise ValueError(_l("Phải là số nguyên không âm."))
+        self.data = int(text)
+
+
+class CoordinateField(Field):
+    """A latitude or longitude in decimal degrees; a comma works as the decimal mark."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("render_kw", {"inputmode": "decimal"})
+        super().__init__(label, validators, **kwargs)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else f"{self.data:.6f}".rstrip("0").rstrip(".")
+
+    def process_formdata(self, valuelist) -> None:
+        text = (valuelist[0] if valuelist else "").strip().replace(",", ".")
+        if not text:
+            self.data = None
+            return
+        try:
+            self.data = float(text)
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Tọa độ phải là số thập phân, ví dụ 10.70123.")) from None
