@@ -19,6 +19,7 @@ class DefaultConfig:
     LANGUAGES = ("vi", "en")
     # In-process limits; set FIELDOPS_RATELIMIT_STORAGE_URI=redis://... when several
     # processes serve the app so that they share one count.
+    RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     SESSION_COOKIE_HTTPONLY = True
@@ -29,6 +30,7 @@ class DefaultConfig:
     #: failed sign-ins allowed before each further attempt is delayed
     SIGN_IN_FREE_ATTEMPTS = 5
     SIGN_IN_DELAY_SECONDS = 30
+    PASSWORD_HASH_METHOD = "scrypt"
 
 
 def instance_path_from_env() -> str | None:

@@ -46,6 +46,8 @@ def app(_schema, database_url, tmp_path, monkeypatch):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
+        # A cheap hash keeps the suite quick; production keeps scrypt.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     })
     with app.app_context():
         from fieldops.campaigns.services import ensure_builtin_services

@@ -22,6 +22,7 @@ from fieldops.auth.login import role_required
 from fieldops.auth.models import ORGANIZER
 from fieldops.db import db
 from fieldops.errors import DomainError, attach_to_form
+from fieldops.forms import choices
 
 bp = Blueprint("areas", __name__, url_prefix="/areas")
 
@@ -61,7 +62,7 @@ def detail(area_id: int):
 
 def _area_form(level: str, area: Area | None) -> AreaForm:
     form = AreaForm(obj=area)
-    form.kind.choices = kinds_for(level)
+    form.kind.choices = choices(kinds_for(level))
     return form
 
 
@@ -139,7 +140,7 @@ def delete(area_id: int):
 def import_places():
     form = PlacesImportForm()
     parents = services.import_parents()
-    form.parent_id.choices = [(a.id, a.full_name) for a in parents]
+    form.parent_id.choices = choices((a.id, a.full_name) for a in parents)
     if request.method == "GET" and request.args.get("parent"):
         form.parent_id.data = request.args.get("parent", type=int)
     plan = None

@@ -8,12 +8,13 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from fieldops.auth.models import ORGANIZER, TEAM_LEAD, VOLUNTEER
+from fieldops.forms import choices
 
-ROLE_CHOICES = [
+ROLE_CHOICES = choices([
     (ORGANIZER, _l("Người tổ chức")),
     (TEAM_LEAD, _l("Trưởng đoàn")),
     (VOLUNTEER, _l("Tình nguyện viên")),
-]
+])
 REQUIRED = _l("Vui lòng nhập trường này.")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField, TextAreaField, widgets
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from fieldops.forms import VNDateField
 
@@ -28,8 +28,8 @@ class CampaignForm(FlaskForm):
     issuing_unit = StringField(_l("Cơ quan ban hành"), [Optional(), Length(max=255)],
                                render_kw={"placeholder": "UBND xã Nhơn Trạch"})
     issued_on = VNDateField(_l("Ngày ban hành"), [Optional()])
-    start_date = VNDateField(_l("Ngày bắt đầu"), [DataRequired(REQUIRED)])
-    end_date = VNDateField(_l("Ngày kết thúc"), [DataRequired(REQUIRED)])
+    start_date = VNDateField(_l("Ngày bắt đầu"), [InputRequired(REQUIRED)])
+    end_date = VNDateField(_l("Ngày kết thúc"), [InputRequired(REQUIRED)])
     communes = CheckboxesField(_l("Các xã/phường thực hiện"), coerce=int)
     services = CheckboxesField(_l("Các dịch vụ được tính"), coerce=int)
     description = TextAreaField(_l("Mục tiêu, ghi chú"), [Optional(), Length(max=5000)])
@@ -39,8 +39,8 @@ class PhaseForm(FlaskForm):
     """A dated phase of a campaign."""
 
     name = StringField(_l("Tên giai đoạn"), [DataRequired(REQUIRED), Length(max=120)])
-    start_date = VNDateField(_l("Từ ngày"), [DataRequired(REQUIRED)])
-    end_date = VNDateField(_l("Đến ngày"), [DataRequired(REQUIRED)])
+    start_date = VNDateField(_l("Từ ngày"), [InputRequired(REQUIRED)])
+    end_date = VNDateField(_l("Đến ngày"), [InputRequired(REQUIRED)])
 
 
 class ServiceForm(FlaskForm):

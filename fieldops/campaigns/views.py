@@ -15,6 +15,7 @@ from fieldops.campaigns.forms import CampaignForm, DeleteForm, PhaseForm, Servic
 from fieldops.campaigns.models import Campaign, Phase, Service
 from fieldops.db import db
 from fieldops.errors import DomainError, attach_to_form
+from fieldops.forms import choices
 
 bp = Blueprint("campaigns", __name__)
 
@@ -43,8 +44,8 @@ def detail(campaign_id: int):
 
 def _campaign_form(campaign: Campaign | None) -> CampaignForm:
     form = CampaignForm(obj=campaign)
-    form.communes.choices = [(a.id, a.full_name) for a in all_communes()]
-    form.services.choices = [(s.id, s.name) for s in _all_services()]
+    form.communes.choices = choices((a.id, a.full_name) for a in all_communes())
+    form.services.choices = choices((s.id, s.name) for s in _all_services())
     if campaign is not None and not form.is_submitted():
         form.communes.data = [a.id for a in campaign.communes]
         form.services.data = [s.id for s in campaign.services]

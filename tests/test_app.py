@@ -1,0 +1,108 @@
+"""The application as a whole: config order, secret key, health check, CLI, errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fieldops import create_app
+from fieldops.config import database_url
+from fieldops.db import db
+
+
+def test_secret_key_generated_once_and_kept(tmp_path, monkeypatch):
+    monkeypatch.setenv("FIELDOPS_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.delenv("FIELDOPS_SECRET_KEY", raising=False)
+    first = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).config["SECRET_KEY"]
+    second = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).config["SECRET_KEY"]
+    assert first == second and len(first) >= 40
+    key_file = tmp_path / "secret_key"
+    assert key_file.read_text() == first
+    assert key_file.stat().st_mode & 0o077 == 0
+
+
+def test_config_order_instance_then_env_then_tests(tmp_path, monkeypatch):
+    monkeypatch.setenv("FIELDOPS_INSTANCE_PATH", str(tmp_path))
+    (tmp_path / "config.py").write_text("SIGN_IN_DELAY_SECONDS = 7\nMAX_CONTENT_LENGTH = 1\n")
+    monkeypatch.setenv("FIELDOPS_MAX_CONTENT_LENGTH", "2048")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.config["SIGN_IN_DELAY_SECONDS"] == 7
+    assert app.config["MAX_CONTENT_LENGTH"] == 2048
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "MAX_CONTENT_LENGTH": 99})
+    assert app.config["MAX_CONTENT_LENGTH"] == 99
+
+
+def test_default_database_is_sqlite_in_instance_with_wal(tmp_path, monkeypatch):
+    monkeypatch.setenv("FIELDOPS_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    app = create_app()
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'fieldops.db'}"
+    with app.app_context():
+        with db.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        db.engine.dispose()
+
+
+def test_database_url_from_environment_uses_psycopg(tmp_path, monkeypatch):
+    monkeypatch.setenv("FIELDOPS_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@db.example/fieldops")
+    app = create_app()
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db.example/fieldops"
+    assert database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_healthz_reports_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": True}
+
+
+def test_healthz_when_database_is_gone(tmp_path, monkeypatch):
+    monkeypatch.setenv("FIELDOPS_INSTANCE_PATH", str(tmp_path))
+    missing = tmp_path / "no-such-dir" / "x.db"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{missing}"})
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["database"] is False
+
+
+def test_assets_are_served_locally(client):
+    page = client.get("/sign-in").get_data(as_text=True)
+    assert "http://" not in page and "https://" not in page
+    with client.get("/static/css/app.css") as css:
+        assert css.status_code == 200 and b"font-family" in css.data
+
+
+def test_unknown_page_is_vietnamese_404(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert "Không tìm thấy" in response.get_data(as_text=True)
+
+
+def test_demo_command_creates_database_loads_once_and_prints_logins(tmp_path, monkeypatch):
+    monkeypatch.setenv("FIELDOPS_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    app = create_app()
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["demo", "--no-serve"])
+    assert result.exit_code == 0, result.output
+    assert "admin" in result.output and "demo-admin-2025" in result.output
+    assert "http://127.0.0.1:5000/" in result.output
+    again = runner.invoke(args=["demo", "--no-serve", "--port", "5050"])
+    assert "http://127.0.0.1:5050/" in again.output
+    from fieldops.areas.models import Area
+    from fieldops.auth.models import User
+
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 3
+        names = set(db.session.scalars(db.select(Area.name)))
+        assert {"Chợ", "Trâu", "Mỹ Khoan", "Phước Mỹ", "Tân Lễ", "Hưng Hà"} <= names
+        db.engine.dispose()
+    assert (tmp_path / "fieldops.db").exists()
+
+
+def test_wheel_carries_templates_static_and_migrations():
+    pyproject = (Path(__file__).parents[1] / "pyproject.toml").read_text()
+    for folder in ("templates", "static", "migrations"):
+        assert f'"{folder}" = "fieldops/{folder}"' in pyproject
