@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 from flask import Flask
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+
+#: feature packages, each exporting a blueprint `bp`; dependencies point down this list
+FEATURES = (
+    "areas",
+    "campaigns",
+)
 
 
 def resource_dir(name: str) -> Path:
@@ -41,14 +48,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     limiter.init_app(app)
     i18n.init_app(app)
 
-    from fieldops import areas, campaigns
     from fieldops.auth import login
 
     login.init_app(app)
     app.register_blueprint(core_bp)
     app.register_blueprint(auth_bp)
-    app.register_blueprint(areas.bp)
-    app.register_blueprint(campaigns.bp)
+    for feature in FEATURES:
+        app.register_blueprint(importlib.import_module(f"fieldops.{feature}").bp)
     cli.init_app(app)
     return app
 

@@ -6,7 +6,7 @@ import math
 from datetime import date
 
 from fieldops.areas import services as areas
-from fieldops.areas.models import COMMUNE, DISTRICT, HAMLET, PROVINCE, Area
+from fieldops.areas.models import COMMUNE, DISTRICT, HAMLET, PROVINCE
 from fieldops.auth import services as accounts
 from fieldops.auth.models import ORGANIZER, TEAM_LEAD, VOLUNTEER, User
 from fieldops.campaigns import services as campaigns

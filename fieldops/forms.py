@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Field, SelectChoice, StringField
 from wtforms.widgets import TextInput
 
+
 def choices(pairs) -> list[SelectChoice]:
     """Return (value, label) pairs as the choices of a select or check list."""
     return [SelectChoice(value, label) for value, label in pairs]

@@ -192,7 +192,8 @@ def test_import_excel_creates_communes_and_hamlets(app, organizer, nhon_trach):
 @pytest.mark.parametrize(("content", "message"), [
     (b"Ten,So ho\nA,1\n", "Xã/Phường"),
     ((HEADER + "1,Nhơn Trạch,Ấp Mới,,abc,\n").encode(), "phải là số nguyên không âm"),
-    ((HEADER + "1,Nhơn Trạch,Ấp Mới,,10,\n2,Nhơn Trạch,ấp mới,,11,\n").encode(), "Trùng với dòng 2"),
+    ((HEADER + "1,Nhơn Trạch,Ấp Mới,,10,\n2,Nhơn Trạch,ấp mới,,11,\n").encode(),
+     "Trùng với dòng 2"),
     ((HEADER + "1,Nhon Trac,Ấp Mới,,10,\n").encode(), "Có phải: Nhơn Trạch?"),
     (b"\x00\x01\x02garbage", ""),
 ])

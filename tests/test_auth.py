@@ -102,7 +102,8 @@ def test_change_password_ends_other_sessions(app, users):
     sign_in(phone, "doan1")
     sign_in(laptop, "doan1")
     response = laptop.post("/account/password", data={
-        "current_password": PASSWORD, "new_password": "mat-khau-moi-1", "confirm": "mat-khau-moi-1"})
+        "current_password": PASSWORD, "new_password": "mat-khau-moi-1",
+        "confirm": "mat-khau-moi-1"})
     assert response.status_code == 302
     assert laptop.get("/campaigns").status_code == 200  # this session carries on
     assert phone.get("/campaigns").status_code == 302  # the other one is over

@@ -21,7 +21,9 @@ def setup(app):
 def _campaign(app) -> Campaign:
     with app.app_context():
         campaign = db.session.execute(db.select(Campaign)).scalar_one()
-        campaign.phases, campaign.communes, campaign.services  # load before the context ends
+        # Load the collections before the context ends.
+        assert campaign.phases is not None and campaign.communes is not None
+        assert campaign.services is not None
         return campaign
 
 

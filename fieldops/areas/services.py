@@ -11,7 +11,6 @@ from fieldops.areas.models import (
     COMMUNE,
     DEFAULT_KIND,
     DISTRICT,
-    HAMLET,
     KINDS,
     LEVEL_LABELS,
     PARENT_LEVELS,

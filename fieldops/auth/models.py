@@ -38,7 +38,9 @@ class User(UserMixin, db.Model):
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[created_at]
 
-    __table_args__ = (sa.CheckConstraint(sa.text("role IN ('organizer', 'team_lead', 'volunteer')"), name="role"),)
+    __table_args__ = (
+        sa.CheckConstraint(sa.text("role IN ('organizer', 'team_lead', 'volunteer')"), name="role"),
+    )
 
     @property
     def is_active(self) -> bool:
