@@ -268,3 +268,20 @@ def test_bad_shapes_are_refused(app, organizer, nhon_trach):
     assert "Polygon" in page
     with app.app_context():
         assert db.session.get(Area, _area(app, "Chợ").id).boundary is None
+
+
+def test_kind_word_is_split_only_when_it_is_the_kind(app):
+    from fieldops.areas import services
+
+    with app.app_context():
+        commune = factories.commune_with_hamlets(hamlets=())
+        own = services.save_area(None, level="hamlet", name="Ấp Bến Cam", kind="ap",
+                                 parent=commune)
+        other = services.save_area(None, level="hamlet", name="Xóm Hố", kind="ap",
+                                   parent=commune)
+        inferred = services.save_area(None, level="hamlet", name="Khu phố 3", parent=commune)
+        city = services.save_area(None, level="province", name="Thành phố Hồ Chí Minh")
+        assert (own.name, own.display_name) == ("Bến Cam", "Ấp Bến Cam")
+        assert (other.name, other.display_name) == ("Xóm Hố", "Ấp Xóm Hố")
+        assert (inferred.kind, inferred.name) == ("khu_pho", "3")
+        assert (city.kind, city.display_name) == ("thanh_pho_tw", "Thành phố Hồ Chí Minh")

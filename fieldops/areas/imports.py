@@ -208,6 +208,11 @@ def _split_kind(name: str) -> tuple[str | None, str]:
     return None, " ".join(words)
 
 
+def split_kind_prefix(name: str) -> tuple[str | None, str]:
+    """Return the kind code a name starts with ("Ấp Chợ" -> ("ap", "Chợ")), or (None, name)."""
+    return _split_kind(name)
+
+
 def strip_kind_prefix(name: str) -> str:
     """Return a place name without its leading kind word ("Ấp Chợ" -> "Chợ")."""
     return _split_kind(name)[1]

@@ -6,7 +6,7 @@ import json
 
 from flask_babel import lazy_gettext as _l
 
-from fieldops.areas.imports import strip_kind_prefix, validate_geometry
+from fieldops.areas.imports import split_kind_prefix, validate_geometry
 from fieldops.areas.models import (
     COMMUNE,
     DEFAULT_KIND,
@@ -60,6 +60,24 @@ def _check_point(latitude: float | None, longitude: float | None) -> None:
             raise DomainError(problem, "latitude")
 
 
+def _kind_and_name(level: str, kind: str | None, name: str) -> tuple[str, str]:
+    # "Ấp Chợ" with kind ấp is stored as "Chợ"; but "Xóm Hố" as an ấp keeps its whole name.
+    words = name.split()
+    if kind:
+        size = len(KINDS.get(kind, ("",))[0].split())
+        if kind in KINDS and len(words) > size and fold(" ".join(words[:size])) == fold(
+            KINDS[kind][0]
+        ):
+            return kind, " ".join(words[size:])
+        return kind, name
+    inferred, bare = split_kind_prefix(name)
+    if level == PROVINCE and inferred == "thanh_pho":
+        inferred = "thanh_pho_tw"
+    if inferred in KINDS and KINDS[inferred][1] == level:
+        return inferred, bare
+    return DEFAULT_KIND[level], name
+
+
 def save_area(
     area: Area | None,
     *,
@@ -74,10 +92,9 @@ def save_area(
     longitude: float | None = None,
 ) -> Area:
     """Create a place (area=None) or change one, after checking level, parent and name."""
-    name = strip_kind_prefix(nfc(name))
+    kind, name = _kind_and_name(level, kind, nfc(name))
     if not name:
         raise DomainError(_l("Vui lòng nhập tên."), "name")
-    kind = kind or DEFAULT_KIND[level]
     if KINDS.get(kind, (None, None))[1] != level:
         raise DomainError(_l("Loại đơn vị không hợp với cấp đã chọn."), "kind")
     _check_parent(level, parent)

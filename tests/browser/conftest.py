@@ -1,0 +1,196 @@
+"""Fixtures for the browser tests: a live server on its own database, and headless Chromium.
+
+These tests use neither the root `app` fixture nor its database: the live server gets a fresh
+instance folder and SQLite file with the demo data, shared by every browser test of the run.
+Chromium is Debian's (/usr/bin/chromium), never a browser downloaded by Playwright. Without it
+the tests skip, unless FIELDOPS_BROWSER_REQUIRED=1 (as in .ci/run), where they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+#: Debian's Chromium; FIELDOPS_CHROMIUM points elsewhere (e.g. to check the skip/fail rule)
+CHROMIUM = os.environ.get("FIELDOPS_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+PHONE = {"width": 390, "height": 800}
+DESKTOP = {"width": 1280, "height": 900}
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+SECRET_KEY = "browser-test-secret-key-not-for-production"
+# Schemes that never leave the machine; anything else must go to the live server.
+_LOCAL_SCHEMES = {"data", "blob", "about"}
+
+
+def _browser_required() -> bool:
+    return os.environ.get("FIELDOPS_BROWSER_REQUIRED") == "1"
+
+
+def _unavailable(reason: str) -> None:
+    if _browser_required():
+        pytest.fail(f"FIELDOPS_BROWSER_REQUIRED=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """Log server errors only: one line per request would drown the test output."""
+
+    def log_request(self, code="-", size="-") -> None:
+        if str(code).startswith("5"):
+            super().log_request(code, size)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory) -> Iterator[str]:
+    """Serve a fresh app with the demo data on 127.0.0.1; yield its base URL."""
+    from fieldops import create_app
+    from fieldops.db import db
+    from fieldops.demo import load_demo
+
+    instance = tmp_path_factory.mktemp("browser-instance")
+    with pytest.MonkeyPatch.context() as patch:
+        # create_app reads the instance folder from the environment; put it back afterwards.
+        patch.setenv("FIELDOPS_INSTANCE_PATH", str(instance))
+        patch.delenv("DATABASE_URL", raising=False)
+        app = create_app({
+            "SECRET_KEY": SECRET_KEY,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'browser.db'}",
+            "RATELIMIT_ENABLED": False,
+        })
+    with app.app_context():
+        db.create_all()
+        load_demo()
+        db.session.commit()
+
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()  # closes the listening socket: no ResourceWarning
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright's sync API."""
+    if not Path(CHROMIUM).exists():
+        _unavailable(f"{CHROMIUM} is missing (apt-get install -y chromium fonts-noto-core)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is not installed (pip install -e '.[test]')")
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    except Exception as error:
+        playwright.stop()
+        _unavailable(f"Chromium did not start: {error}")
+    try:
+        yield browser
+    finally:
+        browser.close()
+        playwright.stop()
+
+
+@pytest.fixture
+def open_page(browser, live_server) -> Iterator[Callable]:
+    """Return a function opening a page in a fresh browser context (own cookies).
+
+    Every request a page makes is recorded; a request to any host but the live server is
+    aborted and fails the test (the app must work with no internet: no CDN, no web font).
+    A response of 500 or more from the server fails the test too.
+    """
+    origin = urlsplit(live_server)
+    contexts = []
+    foreign: list[str] = []
+    server_errors: list[str] = []
+
+    def route(route_, request) -> None:
+        parts = urlsplit(request.url)
+        if parts.scheme in _LOCAL_SCHEMES or (
+                parts.scheme == origin.scheme and parts.netloc == origin.netloc):
+            route_.continue_()
+        else:
+            foreign.append(request.url)
+            route_.abort()
+
+    def on_response(response) -> None:
+        if response.status >= 500:
+            server_errors.append(f"{response.status} {response.request.method} {response.url}")
+
+    def _open(viewport: dict | None = None, locale: str = "vi-VN"):
+        context = browser.new_context(viewport=viewport or PHONE, locale=locale,
+                                      base_url=live_server)
+        context.set_default_timeout(5000)
+        context.route("**/*", route)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("response", on_response)
+        return page
+
+    yield _open
+    for context in contexts:
+        context.close()
+    assert not foreign, f"requests left the live server: {foreign}"
+    assert not server_errors, f"server errors: {server_errors}"
+
+
+@pytest.fixture
+def page(open_page):
+    """A phone-sized page (390 x 800), not signed in."""
+    return open_page(PHONE)
+
+
+@pytest.fixture
+def desktop_page(open_page):
+    """A desktop-sized page (1280 x 900), not signed in."""
+    return open_page(DESKTOP)
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
+
+
+@pytest.fixture
+def shoot(screenshot_dir) -> Callable:
+    """Save a full-page screenshot as artifacts/screenshots/<name>.png, checking first that
+    nothing is wider than the viewport (a phone would have to scroll sideways)."""
+
+    def _shoot(page, name: str) -> Path:
+        assert_no_sideways_scroll(page)
+        path = screenshot_dir / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return _shoot
+
+
+def assert_no_sideways_scroll(page) -> None:
+    """Fail if the page is wider than its viewport, naming the widest culprits."""
+    wide = page.evaluate("""() => {
+        const limit = document.documentElement.clientWidth;
+        if (document.documentElement.scrollWidth <= limit) return [];
+        return [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > limit + 1)
+            .slice(0, 5)
+            .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')
+                 + ' right=' + Math.round(e.getBoundingClientRect().right));
+    }""")
+    width = page.viewport_size["width"]
+    assert not wide, f"{page.url} is wider than the {width}px viewport: {wide}"
