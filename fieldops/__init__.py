@@ -13,6 +13,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 FEATURES = (
     "areas",
     "campaigns",
+    "events",
+    "teams",
 )
 
 

@@ -95,7 +95,7 @@ def load_demo() -> bool:
         issued_on=date(2025, 10, 7), start_date=date(2025, 10, 10),
         end_date=date(2025, 11, 8),
         description="Lễ phát động ra quân 07h00 ngày 10/10/2025 tại trụ sở UBND xã Phước "
-                    "Thiện (cũ); mục tiêu 50% dân số trưởng thành có và sử dụng chữ ký số.",
+                    "Thiền (cũ); mục tiêu 50% dân số trưởng thành có và sử dụng chữ ký số.",
         communes=[nhon_trach],
         services=[by_code[c] for c in ("digital_signature", "vneid_install", "eid_level2",
                                        "public_services_account", "digital_banking")])
@@ -116,4 +116,14 @@ def load_demo() -> bool:
                              ("Giai đoạn 2", date(2023, 5, 1), date(2023, 6, 15)),
                              ("Giai đoạn 3", date(2023, 6, 16), date(2023, 11, 15))):
         campaigns.save_phase(hh, None, name=name, start_date=start, end_date=end)
+
+    # --- teams (issue 4): Nhơn Trạch's organisations, members, teams and hamlet assignments ---
+    from fieldops.teams.demo import build_nhon_trach
+
+    build_nhon_trach(nt)
+
+    # --- launch event (issue 3): the 10/10/2025 morning, its agenda, groups and help desks ---
+    from fieldops.events.demo import load_launch_event
+
+    load_launch_event(nt)
     return True

@@ -1,0 +1,51 @@
+"""What a citizen's phone opens when it scans a desk's code: no sign-in, read only."""
+
+from __future__ import annotations
+
+from flask import Response, abort, render_template, request
+
+from fieldops.db import db, now_utc
+from fieldops.events import desks, qr
+from fieldops.events.models import GUIDE
+from fieldops.events.views import bp
+
+#: images never change for a token; phones and proxies may keep them for a day
+IMAGE_MAX_AGE = 24 * 60 * 60
+
+
+@bp.get("/q/<token>")
+def public_code(token: str):
+    code = desks.find_code(token)
+    if code is None:
+        return render_template("events/public_invalid.html", reason="unknown"), 404
+    state = code.state(now_utc())
+    if state != "valid":
+        # Old posters stay on walls: say so plainly instead of showing an error.
+        status = 200 if state == "not_yet" else 410
+        return render_template("events/public_invalid.html", reason=state, code=code), status
+    desk = code.desk
+    template = "events/public_guide.html" if code.kind == GUIDE else "events/public_checkin.html"
+    return render_template(template, desk=desk, event=desk.event, code=code)
+
+
+@bp.get("/qr/<token>.<fmt>")
+def code_image(token: str, fmt: str):
+    if fmt not in qr.FORMATS:
+        abort(404)
+    url = qr.code_url(token)
+    found = qr.cached(url, fmt)
+    if found is None:
+        if desks.find_code(token) is None:
+            abort(404)
+        found = qr.image(url, fmt)
+        db.session.commit()  # keep the image for every later request
+    content, etag = found
+    response = Response(content, mimetype=qr.FORMATS[fmt])
+    response.set_etag(etag)
+    response.cache_control.public = True
+    response.cache_control.max_age = IMAGE_MAX_AGE
+    if request.args.get("download"):
+        kind = request.args.get("name", "ma-qr")
+        safe = "".join(c for c in kind if c.isalnum() or c in "-_")[:60] or "ma-qr"
+        response.headers["Content-Disposition"] = f'attachment; filename="{safe}.{fmt}"'
+    return response.make_conditional(request)
