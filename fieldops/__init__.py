@@ -15,6 +15,7 @@ FEATURES = (
     "campaigns",
     "events",
     "teams",
+    "checkin",
 )
 
 

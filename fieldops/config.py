@@ -31,6 +31,16 @@ class DefaultConfig:
     SIGN_IN_FREE_ATTEMPTS = 5
     SIGN_IN_DELAY_SECONDS = 30
     PASSWORD_HASH_METHOD = "scrypt"
+    # checkin: citizen ID keys (HMAC for duplicates, Fernet for the audited "show"); empty means
+    # generated into the instance folder on first run. Back them up: lose them and duplicates
+    # go unnoticed and stored numbers can no longer be shown.
+    CHECKIN_HASH_KEY: str | None = None
+    CHECKIN_ENCRYPTION_KEY: str | None = None
+    #: largest body the public check-in form accepts; a real one is under 2 KB
+    CHECKIN_MAX_BODY = 64 * 1024
+    #: a crowd behind one carrier address shares these (per desk code, and per code and address)
+    CHECKIN_RATE_PER_CODE = "600/minute"
+    CHECKIN_RATE_PER_ADDRESS = "60/minute"
 
 
 def instance_path_from_env() -> str | None:
@@ -70,6 +80,9 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
+    for name in ("CHECKIN_HASH_KEY", "CHECKIN_ENCRYPTION_KEY"):
+        if not app.config.get(name):
+            app.config[name] = _instance_secret(instance / name.lower())
 
 
 def _instance_secret(path: Path) -> str:

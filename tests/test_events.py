@@ -32,7 +32,7 @@ def event_fixture(app, campaign_id, items=ITEMS, **overrides) -> int:
     with app.app_context():
         data = {"title": "Lễ phát động ra quân", "event_date": date(2025, 10, 10),
                 "start_time": time(7), "end_time": time(11),
-                "venue_name": "Trụ sở UBND xã Phước Thiện (cũ)", "expected_attendance": 200}
+                "venue_name": "Trụ sở UBND xã Phước Thiền (cũ)", "expected_attendance": 200}
         data.update(overrides)
         event = services.save_event(db.session.get(Campaign, campaign_id), None, **data)
         for start, end, title in items:
@@ -64,7 +64,7 @@ def _event(app, event_id) -> LaunchEvent:
 def test_create_event_and_see_it_in_list_and_calendar(organizer, campaign_id):
     response = organizer.post(f"/campaigns/{campaign_id}/events/new", data={
         "title": "Lễ phát động ra quân", "event_date": "10/10/2025", "start_time": "07h00",
-        "end_time": "11:00", "venue_name": "Trụ sở UBND xã Phước Thiện (cũ)",
+        "end_time": "11:00", "venue_name": "Trụ sở UBND xã Phước Thiền (cũ)",
         "venue_address": "Xã Nhơn Trạch", "latitude": "10,758", "longitude": "106.92",
         "expected_attendance": "200", "status": "planned"})
     assert response.status_code == 302
@@ -223,7 +223,7 @@ def test_run_sheet_pdf_keeps_vietnamese(organizer, event_id, tmp_path):
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
                           text=True, check=True).stdout
     for words in ("CHƯƠNG TRÌNH CHI TIẾT", "Lễ phát động ra quân", "Các đoàn xuất quân",
-                  "Trụ sở UBND xã Phước Thiện (cũ)", "07:00–08:00"):
+                  "Trụ sở UBND xã Phước Thiền (cũ)", "07:00–08:00"):
         assert words in text
 
 

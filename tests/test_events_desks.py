@@ -89,8 +89,11 @@ def test_a_desk_gets_two_opaque_codes_that_scan_to_their_pages(app, organizer, c
     guide = client.get(f"/q/{codes[GUIDE]}").get_data(as_text=True)  # no sign-in needed
     assert "Hướng dẫn cài đặt, kích hoạt" in guide and "Viettel Đồng Nai" in guide
     assert "<li>Cài ứng dụng ký số của Viettel.</li>" in guide
-    checkin = client.get(f"/q/{codes[CHECKIN]}").get_data(as_text=True)
-    assert "Đăng ký nhanh" in checkin and "Bàn 1 – Viettel Đồng Nai" in checkin
+    handed_over = client.get(f"/q/{codes[CHECKIN]}")
+    assert handed_over.headers["Location"] == f"/checkin/{codes[CHECKIN]}"
+    # The quick form itself belongs to check-in; it names the desk the code was printed for.
+    checkin = client.get(handed_over.headers["Location"]).get_data(as_text=True)
+    assert "Bàn 1 – Viettel Đồng Nai" in checkin
 
 
 def test_reissued_revoked_and_expired_codes_say_no_longer_valid(app, organizer, client,

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from fieldops.auth.models import ROLES, User
 from fieldops.db import db, now_utc
@@ -49,10 +50,12 @@ def authenticate(identifier: str, password: str) -> User:
         raise wrong
     delay = sign_in_delay(user)
     if delay:
+        seconds = int(delay.total_seconds()) + 1
         raise DomainError(
-            _l(
-                "Đã nhập sai quá nhiều lần. Vui lòng thử lại sau %(seconds)s giây.",
-                seconds=int(delay.total_seconds()) + 1,
+            lazy_ngettext(
+                "Đã nhập sai quá nhiều lần. Vui lòng thử lại sau %(num)s giây.",
+                "Đã nhập sai quá nhiều lần. Vui lòng thử lại sau %(num)s giây.",
+                seconds,
             ),
             "password",
         )

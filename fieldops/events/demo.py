@@ -89,7 +89,7 @@ def load_launch_event(campaign: Campaign) -> LaunchEvent:
     event = services.save_event(
         campaign, None, title="Lễ phát động ra quân “Phổ cập chữ ký số cho người dân”",
         event_date=date(2025, 10, 10), start_time=time(7, 0), end_time=time(11, 0),
-        venue_name="Trụ sở UBND xã Phước Thiện (cũ)",
+        venue_name="Trụ sở UBND xã Phước Thiền (cũ)",
         venue_address="Xã Nhơn Trạch, tỉnh Đồng Nai",
         latitude=10.7580, longitude=106.9200, expected_attendance=200)
     for start, end, title, unit, notes, parallel in AGENDA:

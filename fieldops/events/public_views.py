@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template, request
+from flask import Response, abort, redirect, render_template, request, url_for
 
 from fieldops.db import db, now_utc
 from fieldops.events import desks, qr
-from fieldops.events.models import GUIDE
+from fieldops.events.models import CHECKIN
 from fieldops.events.views import bp
 
 #: images never change for a token; phones and proxies may keep them for a day
@@ -23,9 +23,11 @@ def public_code(token: str):
         # Old posters stay on walls: say so plainly instead of showing an error.
         status = 200 if state == "not_yet" else 410
         return render_template("events/public_invalid.html", reason=state, code=code), status
+    if code.kind == CHECKIN:
+        # The registrations feature owns the quick form; events only hands the phone over.
+        return redirect(url_for("checkin.public.form", token=token))
     desk = code.desk
-    template = "events/public_guide.html" if code.kind == GUIDE else "events/public_checkin.html"
-    return render_template(template, desk=desk, event=desk.event, code=code)
+    return render_template("events/public_guide.html", desk=desk, event=desk.event, code=code)
 
 
 @bp.get("/qr/<token>.<fmt>")

@@ -53,7 +53,7 @@ def test_event_list_calendar_and_detail(open_page, shoot):
     page = sign_in(open_page())
     open_demo_event(page)
     expect(page.locator("dl.facts")).to_contain_text("10/10/2025, 07:00–11:00")
-    expect(page.locator("dl.facts")).to_contain_text("Trụ sở UBND xã Phước Thiện (cũ)")
+    expect(page.locator("dl.facts")).to_contain_text("Trụ sở UBND xã Phước Thiền (cũ)")
     expect(page.locator(".agenda-summary li")).to_have_count(6)
     shoot(page, "events-detail")
     page.locator("nav.crumbs a", has_text="Sự kiện").click()

@@ -1,0 +1,257 @@
+"""Registrations (who was helped with what), their history, refusals, audit and device tokens."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from fieldops.checkin.citizen_id import mask
+from fieldops.db import UTCDateTime, created_at, db, int_pk, now_utc
+
+if TYPE_CHECKING:
+    from fieldops.areas.models import Area
+    from fieldops.auth.models import User
+    from fieldops.campaigns.models import Campaign, Service
+    from fieldops.events.models import HelpDesk, LaunchEvent
+    from fieldops.teams.models import Team
+
+# Where a record was made: the citizen's own phone (QR), a desk, a door, a device (API).
+QR, DESK, DOOR, API = "qr", "desk", "door", "api"
+SOURCES = (QR, DESK, DOOR, API)
+SOURCE_LABELS = {QR: _l("Tự đăng ký qua QR"), DESK: _l("Tại bàn"), DOOR: _l("Tại nhà"),
+                 API: _l("Thiết bị")}
+
+WAITING, CALLED, RECORDED, VOIDED = "waiting", "called", "recorded", "voided"
+STATUSES = (WAITING, CALLED, RECORDED, VOIDED)
+STATUS_LABELS = {WAITING: _l("Đang chờ"), CALLED: _l("Đang được hỗ trợ"),
+                 RECORDED: _l("Đã ghi nhận"), VOIDED: _l("Đã hủy")}
+
+DONE, FAILED, FOLLOW_UP = "done", "failed", "follow_up"
+OUTCOMES = (DONE, FAILED, FOLLOW_UP)
+OUTCOME_LABELS = {DONE: _l("Hoàn thành"), FAILED: _l("Không thành công"),
+                  FOLLOW_UP: _l("Cần hỗ trợ tiếp")}
+FAILURE_REASONS = {
+    "no_chip_id": _l("Chưa có CCCD gắn chip"),
+    "forgot_password": _l("Quên mật khẩu"),
+    "phone_unsupported": _l("Điện thoại không hỗ trợ"),
+    "no_smartphone": _l("Không có điện thoại thông minh"),
+    "sim_not_owned": _l("SIM không chính chủ"),
+    "no_network": _l("Mất mạng, lỗi hệ thống"),
+    "absent": _l("Vắng mặt"),
+    "other": _l("Lý do khác"),
+}
+
+#: the purpose shown beside the consent box, and kept with each record (Law 91/2025/QH15)
+CONSENT_PURPOSE = _l(
+    "Tôi đồng ý để Ban tổ chức dùng họ tên, số điện thoại và thôn/ấp của tôi chỉ để xếp lượt và "
+    "hỗ trợ tôi các dịch vụ đã chọn trong chiến dịch này, rồi báo cáo số lượng đã hỗ trợ.")
+
+
+class Registration(db.Model):
+    """One citizen helped (or waiting to be) at a desk or a door, in one campaign."""
+
+    __tablename__ = "registration"
+
+    id: Mapped[int_pk]
+    #: made by the phone or form (a UUID): the same submission sent twice is stored once
+    submission_id: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"), index=True)
+    # A deleted desk, event or team must not take its records with it.
+    event_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("launch_event.id", ondelete="SET NULL"), index=True)
+    desk_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("help_desk.id", ondelete="SET NULL"), index=True)
+    team_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("team.id", ondelete="SET NULL"), index=True)
+    hamlet_id: Mapped[int | None] = mapped_column(sa.ForeignKey("area.id"), index=True)
+    source: Mapped[str] = mapped_column(sa.String(10))
+    status: Mapped[str] = mapped_column(sa.String(10), default=WAITING, index=True)
+    #: the desk's queue for the local day (Asia/Ho_Chi_Minh), from 1
+    queue_day: Mapped[date | None]
+    queue_number: Mapped[int | None]
+    full_name: Mapped[str] = mapped_column(sa.String(120))
+    #: lower-case, without accents: "nguyen van" finds "Nguyễn Văn"
+    name_folded: Mapped[str] = mapped_column(sa.String(120), index=True)
+    phone: Mapped[str | None] = mapped_column(sa.String(15))
+    birth_year: Mapped[int | None]
+    #: HMAC-SHA256 of the citizen ID number (crypto.citizen_hash); never the number itself
+    citizen_id_hash: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    citizen_id_last4: Mapped[str | None] = mapped_column(sa.String(4))
+    #: Fernet token of the number, read only by an organizer's audited "show"
+    citizen_id_encrypted: Mapped[str | None] = mapped_column(sa.Text)
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    volunteer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    called_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    void_reason: Mapped[str | None] = mapped_column(sa.String(255))
+    created_at: Mapped[created_at]
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    campaign: Mapped[Campaign] = relationship()
+    event: Mapped[LaunchEvent | None] = relationship()
+    desk: Mapped[HelpDesk | None] = relationship()
+    team: Mapped[Team | None] = relationship()
+    hamlet: Mapped[Area | None] = relationship()
+    volunteer: Mapped[User | None] = relationship()
+    services: Mapped[list[RegistrationService]] = relationship(
+        back_populates="registration", cascade="all, delete-orphan",
+        order_by="RegistrationService.id")
+    changes: Mapped[list[RegistrationChange]] = relationship(
+        back_populates="registration", order_by="RegistrationChange.id")
+
+    __table_args__ = (
+        sa.UniqueConstraint("desk_id", "queue_day", "queue_number"),
+        sa.CheckConstraint(sa.text("status IN ('waiting', 'called', 'recorded', 'voided')"),
+                           name="status"),
+        sa.CheckConstraint(sa.text("source IN ('qr', 'desk', 'door', 'api')"), name="source"),
+    )
+
+    @property
+    def masked_citizen_id(self) -> str:
+        """Return the ID number as shown everywhere: ********1234."""
+        return mask(self.citizen_id_last4)
+
+    @property
+    def status_label(self) -> str:
+        """Return the status in the interface language."""
+        return str(STATUS_LABELS.get(self.status, self.status))
+
+    @property
+    def source_label(self) -> str:
+        """Return where the record was made, in the interface language."""
+        return str(SOURCE_LABELS.get(self.source, self.source))
+
+    @property
+    def place_label(self) -> str:
+        """Return the desk or team the record belongs to."""
+        if self.desk is not None:
+            return self.desk.name
+        return self.team.name if self.team is not None else ""
+
+
+class RegistrationService(db.Model):
+    """A service the citizen asked for, and once recorded, its outcome."""
+
+    __tablename__ = "registration_service"
+
+    id: Mapped[int_pk]
+    registration_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("registration.id", ondelete="CASCADE"), index=True)
+    service_id: Mapped[int] = mapped_column(sa.ForeignKey("service.id"), index=True)
+    #: None while the citizen waits; then done, failed or follow_up
+    outcome: Mapped[str | None] = mapped_column(sa.String(10), index=True)
+    failure_reason: Mapped[str | None] = mapped_column(sa.String(30))
+    note: Mapped[str | None] = mapped_column(sa.String(255))
+    #: crypto.dedup_key(campaign, service, citizen hash) while the record counts, else NULL:
+    #: the unique constraint makes "one citizen, one service, one campaign" hold under races
+    dedup_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+
+    registration: Mapped[Registration] = relationship(back_populates="services")
+    service: Mapped[Service] = relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("registration_id", "service_id"),
+        sa.CheckConstraint(
+            sa.text("outcome IS NULL OR outcome IN ('done', 'failed', 'follow_up')"),
+            name="outcome"),
+    )
+
+    @property
+    def outcome_label(self) -> str:
+        """Return the outcome (and the reason of a failure) in the interface language."""
+        if self.outcome is None:
+            return str(_l("Chưa ghi nhận"))
+        label = str(OUTCOME_LABELS[self.outcome])
+        if self.outcome == FAILED and self.failure_reason:
+            label += f": {FAILURE_REASONS.get(self.failure_reason, self.failure_reason)}"
+        return label
+
+
+class RegistrationChange(db.Model):
+    """The history of a record: created, called, recorded, edited, voided; never deleted."""
+
+    __tablename__ = "registration_change"
+
+    id: Mapped[int_pk]
+    registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registration.id"), index=True)
+    #: the form's submission id: a change sent twice is applied once
+    submission_id: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    action: Mapped[str] = mapped_column(sa.String(10))
+    reason: Mapped[str | None] = mapped_column(sa.String(255))
+    #: what changed, as "field: before → after" lines; ID numbers appear masked only
+    summary: Mapped[str | None] = mapped_column(sa.Text)
+    changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    registration: Mapped[Registration] = relationship(back_populates="changes")
+    changed_by: Mapped[User | None] = relationship()
+
+
+class RefusedSubmission(db.Model):
+    """A submission the rules refused (revoked code, ended campaign, wrong desk), kept with why."""
+
+    __tablename__ = "refused_submission"
+
+    id: Mapped[int_pk]
+    submission_id: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    #: revoked, expired, not_yet, campaign_ended, campaign_not_started, wrong_desk
+    reason: Mapped[str] = mapped_column(sa.String(30))
+    source: Mapped[str] = mapped_column(sa.String(10))
+    desk_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("help_desk.id", ondelete="SET NULL"), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    #: name, phone, hamlet and services as JSON, so the organizer can follow up; no ID number
+    payload: Mapped[str] = mapped_column(sa.Text)
+    refused_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+
+class QueueCounter(db.Model):
+    """The last queue number given at a desk on a day; bumped in one atomic upsert."""
+
+    __tablename__ = "queue_counter"
+
+    desk_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("help_desk.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    last_number: Mapped[int] = mapped_column(default=0)
+
+
+class AuditEntry(db.Model):
+    """Who saw, changed or exported personal data, when, and from where."""
+
+    __tablename__ = "checkin_audit"
+
+    id: Mapped[int_pk]
+    #: reveal, edit, void, export, export_revealed, token_created, token_revoked
+    action: Mapped[str] = mapped_column(sa.String(20), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    registration_id: Mapped[int | None] = mapped_column(sa.ForeignKey("registration.id"),
+                                                        index=True)
+    detail: Mapped[str | None] = mapped_column(sa.Text)
+    remote_addr: Mapped[str | None] = mapped_column(sa.String(64))
+    logged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    user: Mapped[User | None] = relationship()
+
+
+class DeviceToken(db.Model):
+    """A volunteer device's API token; only its hash is kept, it can be revoked."""
+
+    __tablename__ = "device_token"
+
+    id: Mapped[int_pk]
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    label: Mapped[str] = mapped_column(sa.String(80))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    #: the first characters, so the owner can tell tokens apart
+    token_prefix: Mapped[str] = mapped_column(sa.String(8))
+    created_at: Mapped[created_at]
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()

@@ -1,0 +1,143 @@
+"""The OpenAPI 3.1 document of the check-in API, written by hand to match api.py."""
+
+from __future__ import annotations
+
+from fieldops.checkin.models import FAILURE_REASONS, OUTCOMES, SOURCES, STATUSES
+
+
+def _error(description: str) -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def _registration(description: str) -> dict:
+    return {"description": description, "content": {
+        "application/json": {"schema": {"$ref": "#/components/schemas/Registration"}}}}
+
+
+def document(server_url: str) -> dict:
+    """Return the OpenAPI document, with this server's address."""
+    outcome = {
+        "type": "object",
+        "required": ["outcome"],
+        "properties": {
+            "service_id": {"type": "integer"},
+            "service_code": {"type": "string", "examples": ["eid_level2"]},
+            "outcome": {"type": "string", "enum": list(OUTCOMES)},
+            "failure_reason": {"type": ["string", "null"], "enum": [*FAILURE_REASONS, None]},
+            "note": {"type": ["string", "null"], "maxLength": 255},
+        },
+        "description": "service_id or service_code names the service.",
+    }
+    new_registration = {
+        "type": "object",
+        "required": ["submission_id", "full_name", "citizen_id", "consent", "outcomes"],
+        "properties": {
+            "submission_id": {"type": "string", "pattern": "^[A-Za-z0-9_-]{8,64}$",
+                              "description": "Made by the device (a UUID). Sending it again "
+                                             "returns the stored record and stores nothing."},
+            "desk_id": {"type": "integer", "description": "Exactly one of desk_id, team_id."},
+            "team_id": {"type": "integer"},
+            "registration_id": {"type": "integer",
+                                "description": "A queued citizen of the desk to complete."},
+            "full_name": {"type": "string", "maxLength": 120},
+            "phone": {"type": ["string", "null"], "description": "Vietnamese mobile number."},
+            "hamlet_id": {"type": ["integer", "null"],
+                          "description": "Required for a team: one of today's hamlets."},
+            "citizen_id": {"type": "string", "pattern": "^[0-9]{12}$"},
+            "citizen_id_confirm": {"type": "string",
+                                   "description": "The number typed again, unless birth_year."},
+            "birth_year": {"type": "integer", "description": "Must match digits 4-6."},
+            "consent": {"type": "boolean", "const": True},
+            "outcomes": {"type": "array", "minItems": 1,
+                         "items": {"$ref": "#/components/schemas/Outcome"}},
+        },
+    }
+    registration = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"}, "submission_id": {"type": "string"},
+            "url": {"type": "string", "format": "uri"},
+            "campaign_id": {"type": "integer"}, "event_id": {"type": ["integer", "null"]},
+            "desk_id": {"type": ["integer", "null"]}, "team_id": {"type": ["integer", "null"]},
+            "hamlet_id": {"type": ["integer", "null"]},
+            "source": {"type": "string", "enum": list(SOURCES)},
+            "status": {"type": "string", "enum": list(STATUSES)},
+            "queue_day": {"type": ["string", "null"], "format": "date"},
+            "queue_number": {"type": ["integer", "null"]},
+            "full_name": {"type": "string"}, "phone": {"type": ["string", "null"]},
+            "citizen_id_masked": {"type": ["string", "null"], "examples": ["********1234"]},
+            "volunteer_id": {"type": ["integer", "null"]},
+            "created_at": {"type": "string", "format": "date-time"},
+            "recorded_at": {"type": ["string", "null"], "format": "date-time"},
+            "services": {"type": "array", "items": {"$ref": "#/components/schemas/Outcome"}},
+        },
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "fieldops check-in API", "version": "1",
+                 "description": "Registrations of citizens helped at desks and doors. Error "
+                                "messages are in Vietnamese."},
+        "servers": [{"url": server_url}],
+        "security": [{"deviceToken": []}],
+        "paths": {
+            "/api/registrations": {"post": {
+                "summary": "Record a registration (idempotent by submission_id)",
+                "operationId": "postRegistration",
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/NewRegistration"}}}},
+                "responses": {
+                    "201": _registration("Stored."),
+                    "200": _registration("Sent before: the stored record, nothing new."),
+                    "400": _error("Not JSON."),
+                    "401": _error("Missing, unknown or revoked device token."),
+                    "403": _error("Not staff of this desk or team (the refusal is stored)."),
+                    "409": _error("Duplicate citizen and service in the campaign (with "
+                                  "`existing`), or refused by the rules (stored, `refused`)."),
+                    "413": _error("Body too large."),
+                    "422": _error("Invalid field (`field` names it)."),
+                }}},
+            "/api/registrations/{registration_id}": {"get": {
+                "summary": "Read a registration the device's user may see",
+                "operationId": "getRegistration",
+                "parameters": [{"name": "registration_id", "in": "path", "required": True,
+                                "schema": {"type": "integer"}}],
+                "responses": {"200": _registration("The record, ID number masked."),
+                              "401": _error("Bad token."), "404": _error("Not found.")}}},
+            "/api/desks/{desk_id}/queue": {"get": {
+                "summary": "Today's waiting and called citizens of a desk",
+                "operationId": "getDeskQueue",
+                "parameters": [{"name": "desk_id", "in": "path", "required": True,
+                                "schema": {"type": "integer"}}],
+                "responses": {
+                    "200": {"description": "The queue, in order.", "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Queue"}}}},
+                    "401": _error("Bad token."), "403": _error("Not staff of this desk."),
+                    "404": _error("No such desk.")}}},
+            "/api/openapi.json": {"get": {
+                "summary": "This document", "operationId": "getOpenAPI", "security": [],
+                "responses": {"200": {"description": "OpenAPI 3.1 document.",
+                                      "content": {"application/json": {}}}}}},
+        },
+        "components": {
+            "securitySchemes": {"deviceToken": {
+                "type": "http", "scheme": "bearer",
+                "description": "A device token made at /checkin/devices, revocable there."}},
+            "schemas": {
+                "Outcome": outcome,
+                "NewRegistration": new_registration,
+                "Registration": registration,
+                "Queue": {"type": "object", "properties": {
+                    "desk_id": {"type": "integer"}, "desk": {"type": "string"},
+                    "day": {"type": "string", "format": "date"},
+                    "queue": {"type": "array",
+                              "items": {"$ref": "#/components/schemas/Registration"}}}},
+                "Error": {"type": "object", "required": ["error"], "properties": {
+                    "error": {"type": "string", "description": "Vietnamese message."},
+                    "field": {"type": ["string", "null"]},
+                    "refused": {"type": "string"},
+                    "existing": {"type": "object", "properties": {
+                        "id": {"type": "integer"}, "url": {"type": "string"}}}}},
+            },
+        },
+    }

@@ -1,0 +1,252 @@
+"""Rules of recording what was done: complete a queued citizen, a walk-in, a door; edit; void."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from fieldops.areas.models import Area
+from fieldops.auth.models import User
+from fieldops.campaigns.models import Campaign, Service
+from fieldops.checkin import crypto
+from fieldops.checkin.citizen_id import mask
+from fieldops.checkin.models import (
+    DOOR,
+    FAILED,
+    FAILURE_REASONS,
+    OUTCOME_LABELS,
+    OUTCOMES,
+    RECORDED,
+    VOIDED,
+    Registration,
+    RegistrationService,
+)
+from fieldops.checkin.services import (
+    DuplicateError,
+    Outcome,
+    RefusedError,
+    _check_hamlet,
+    _log,
+    campaign_refusal,
+    campaign_services,
+    check_submission_id,
+    clean_name,
+    clean_phone,
+    find_change,
+    find_refusal,
+    find_registration,
+    refuse,
+)
+from fieldops.db import db, now_utc
+from fieldops.errors import DomainError
+from fieldops.events.models import HelpDesk
+from fieldops.teams.models import Team
+from fieldops.text import fold
+
+
+def replayed(submission_id: str) -> Registration | None:
+    """Return the record a submission id already created or changed, if it was sent before."""
+    existing = find_registration(submission_id)
+    if existing is not None:
+        return existing
+    change = find_change(submission_id)
+    return change.registration if change is not None else None
+
+
+def _check_outcomes(campaign: Campaign, outcomes: list[Outcome]) -> list[Outcome]:
+    allowed = {s.id for s in campaign_services(campaign)}
+    seen: dict[int, Outcome] = {}
+    for item in outcomes:
+        if item.service_id not in allowed:
+            raise DomainError(_l("Dịch vụ này không thuộc chiến dịch."), "services")
+        if item.outcome not in OUTCOMES:
+            raise DomainError(_l("Kết quả không hợp lệ."), "services")
+        if item.outcome == FAILED and item.failure_reason not in FAILURE_REASONS:
+            raise DomainError(_l("Hãy chọn lý do không thành công."), "services")
+        if item.outcome != FAILED:
+            item.failure_reason = None
+        seen[item.service_id] = item
+    if not seen:
+        raise DomainError(_l("Hãy ghi kết quả cho ít nhất một dịch vụ."), "services")
+    return list(seen.values())
+
+
+def _check_duplicates(registration: Registration | None, campaign: Campaign, id_hash: str,
+                      outcomes: list[Outcome]) -> None:
+    keys = {crypto.dedup_key(campaign.id, o.service_id, id_hash): o for o in outcomes}
+    stmt = db.select(RegistrationService).where(RegistrationService.dedup_key.in_(keys))
+    for row in db.session.execute(stmt).scalars():
+        if registration is not None and row.registration_id == registration.id:
+            continue
+        raise DuplicateError(
+            _l("Người dân này đã được ghi nhận dịch vụ “%(service)s” trong chiến dịch "
+               "(hồ sơ #%(id)s).", service=row.service.name, id=row.registration_id),
+            row.registration)
+
+
+def _service_name(service_id: int) -> str:
+    service = db.session.get(Service, service_id)
+    return service.name_vi if service else str(service_id)
+
+
+def _apply(registration: Registration, *, campaign: Campaign, full_name: str,
+           phone: str | None, hamlet: Area | None, birth_year: int | None,
+           citizen_id: str | None, outcomes: list[Outcome]) -> list[str]:
+    """Write the fields and outcomes; return "field: before → after" lines for the history."""
+    lines: list[str] = []
+
+    def change(label: str, before, after) -> None:
+        if (before or None) != (after or None):
+            lines.append(f"{label}: {before or '–'} → {after or '–'}")
+
+    change("full_name", registration.full_name, full_name)
+    change("phone", registration.phone, phone)
+    change("hamlet", registration.hamlet.display_name if registration.hamlet else None,
+           hamlet.display_name if hamlet else None)
+    change("birth_year", registration.birth_year, birth_year)
+    registration.full_name = full_name
+    registration.name_folded = fold(full_name)
+    registration.phone = phone
+    registration.hamlet = hamlet
+    registration.birth_year = birth_year
+    if citizen_id is not None:
+        id_hash = crypto.citizen_hash(citizen_id)
+        if id_hash != registration.citizen_id_hash:
+            change("citizen_id", registration.masked_citizen_id, mask(citizen_id[-4:]))
+            registration.citizen_id_hash = id_hash
+            registration.citizen_id_last4 = citizen_id[-4:]
+            registration.citizen_id_encrypted = crypto.encrypt(citizen_id)
+    current = {row.service_id: row for row in registration.services}
+    wanted = {o.service_id: o for o in outcomes}
+    for service_id, row in list(current.items()):
+        if service_id not in wanted:
+            change(_service_name(service_id), row.outcome_label, None)
+            registration.services.remove(row)
+    # Remove before adding: the dedup key of a moved service must be free first.
+    db.session.flush()
+    for service_id, item in wanted.items():
+        row = current.get(service_id)
+        if row is None:
+            row = RegistrationService(service_id=service_id)
+            registration.services.append(row)
+        before = row.outcome_label if row.outcome else None
+        row.outcome = item.outcome
+        row.failure_reason = item.failure_reason
+        row.note = (item.note or "").strip()[:255] or None
+        row.dedup_key = (crypto.dedup_key(campaign.id, service_id, registration.citizen_id_hash)
+                         if registration.citizen_id_hash else None)
+        after = str(OUTCOME_LABELS[item.outcome]) + (
+            f": {FAILURE_REASONS[item.failure_reason]}" if item.failure_reason else "")
+        change(_service_name(service_id), before, after)
+    return lines
+
+
+def record(registration: Registration | None, *, submission_id: str, user: User,
+           campaign: Campaign, source: str, full_name: str, phone: str | None,
+           hamlet_id: int | None, birth_year: int | None, citizen_id: str,
+           outcomes: list[Outcome], consent: bool, desk: HelpDesk | None = None,
+           team: Team | None = None) -> Registration:
+    """Record who was helped with what: complete a queued citizen, or create a walk-in/door one.
+
+    `citizen_id` must already be checked (citizen_id.check_citizen_id). Sending the same
+    submission id again returns the same record and changes nothing.
+    """
+    submission_id = check_submission_id(submission_id)
+    existing = replayed(submission_id)
+    if existing is not None:
+        return existing
+    refused = find_refusal(submission_id)
+    if refused is not None:
+        raise RefusedError(refused)
+    name = clean_name(full_name)
+    phone = clean_phone(phone, required=False)
+    if not consent:
+        raise DomainError(_l("Cần xác nhận người dân đã đồng ý cho ghi thông tin."), "consent")
+    hamlet = _check_hamlet(campaign, hamlet_id, required=source == DOOR)
+    outcomes = _check_outcomes(campaign, outcomes)
+    if registration is not None and registration.status == VOIDED:
+        raise DomainError(_l("Hồ sơ này đã bị hủy."))
+    reason = campaign_refusal(campaign)
+    if reason is None and desk is not None and not _staffs(user, desk):
+        reason = "wrong_desk"
+    if reason:
+        payload = {"full_name": name, "phone": phone, "hamlet_id": hamlet_id,
+                   "services": [o.__dict__ for o in outcomes],
+                   "citizen_id": mask(citizen_id[-4:]), "registration_id":
+                   registration.id if registration else None}
+        raise RefusedError(refuse(submission_id, reason, source=source, payload=payload,
+                                  desk=desk, user=user))
+    id_hash = crypto.citizen_hash(citizen_id)
+    _check_duplicates(registration, campaign, id_hash, outcomes)
+    created = registration is None
+    if created:
+        registration = Registration(
+            submission_id=submission_id, campaign_id=campaign.id,
+            event_id=desk.event_id if desk else None, desk_id=desk.id if desk else None,
+            team_id=team.id if team else None, source=source, full_name=name,
+            name_folded=fold(name), consent_at=now_utc())
+        db.session.add(registration)
+    registration.campaign = campaign
+    summary = _apply(registration, campaign=campaign, full_name=name, phone=phone,
+                     hamlet=hamlet, birth_year=birth_year, citizen_id=citizen_id,
+                     outcomes=outcomes)
+    registration.status = RECORDED
+    registration.recorded_at = now_utc()
+    registration.volunteer_id = user.id
+    registration.consent_at = registration.consent_at or now_utc()
+    _log(registration, "created" if created else "recorded", user,
+         submission_id=None if created else submission_id, summary="\n".join(summary) or None)
+    db.session.flush()
+    return registration
+
+
+def _staffs(user: User, desk: HelpDesk) -> bool:
+    return user.is_organizer or any(s.id == user.id for s in desk.staff)
+
+
+def edit(registration: Registration, *, submission_id: str, user: User, reason: str,
+         full_name: str, phone: str | None, hamlet_id: int | None, birth_year: int | None,
+         citizen_id: str | None, outcomes: list[Outcome]) -> Registration:
+    """Correct a recorded registration, with a reason; the history keeps what it was."""
+    submission_id = check_submission_id(submission_id)
+    if find_change(submission_id) is not None:
+        return registration
+    if registration.status == VOIDED:
+        raise DomainError(_l("Hồ sơ này đã bị hủy, không sửa được."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_l("Hãy ghi lý do sửa."), "reason")
+    campaign = registration.campaign
+    name = clean_name(full_name)
+    phone = clean_phone(phone, required=False)
+    hamlet = _check_hamlet(campaign, hamlet_id, required=False)
+    outcomes = _check_outcomes(campaign, outcomes)
+    id_hash = crypto.citizen_hash(citizen_id) if citizen_id else registration.citizen_id_hash
+    if id_hash:
+        _check_duplicates(registration, campaign, id_hash, outcomes)
+    summary = _apply(registration, campaign=campaign, full_name=name, phone=phone, hamlet=hamlet,
+                     birth_year=birth_year, citizen_id=citizen_id, outcomes=outcomes)
+    registration.updated_at = now_utc()
+    _log(registration, "edited", user, submission_id=submission_id, reason=reason[:255],
+         summary="\n".join(summary) or None)
+    db.session.flush()
+    return registration
+
+
+def void(registration: Registration, *, submission_id: str, user: User,
+         reason: str) -> Registration:
+    """Cancel a record with a reason: it stays, stops counting and frees its duplicate keys."""
+    submission_id = check_submission_id(submission_id)
+    if find_change(submission_id) is not None or registration.status == VOIDED:
+        return registration
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_l("Hãy ghi lý do hủy."), "reason")
+    registration.status = VOIDED
+    registration.voided_at = now_utc()
+    registration.void_reason = reason[:255]
+    registration.updated_at = now_utc()
+    for row in registration.services:
+        row.dedup_key = None
+    _log(registration, "voided", user, submission_id=submission_id, reason=reason[:255])
+    db.session.flush()
+    return registration

@@ -1,0 +1,172 @@
+"""Check-in on a phone in headless Chromium: scan a desk's QR, pre-register, get called and
+recorded by the desk's volunteer; the organizer finds, reveals and exports the record.
+
+This module serves its own app (overriding conftest's live_server): the demo campaigns have
+ended, and a check-in needs a campaign that runs today with an event and a desk today.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+from datetime import time, timedelta
+
+import pytest
+import zxingcpp
+from openpyxl import load_workbook
+from PIL import Image
+from playwright.sync_api import Page, expect
+from werkzeug.serving import make_server
+
+from tests.browser.conftest import SECRET_KEY, _QuietHandler
+
+pytestmark = pytest.mark.browser
+
+ADMIN = ("admin", "demo-admin-2025")
+VOLUNTEER = ("tinhnguyen", "demo-tnv-2025")
+CCCD = "075190001234"  # Đồng Nai, a woman born 1990 (digit 4: 1 = 1900s, female)
+SCENE: dict = {}
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    """Serve the demo data plus a campaign running today, its event and one desk."""
+    from fieldops import create_app
+    from fieldops.areas.models import Area
+    from fieldops.auth.models import User
+    from fieldops.campaigns import services as campaigns
+    from fieldops.campaigns.models import Service
+    from fieldops.checkin.services import local_today
+    from fieldops.db import db
+    from fieldops.demo import load_demo
+    from fieldops.events import desks
+    from fieldops.events import services as events
+    from fieldops.events.models import CHECKIN
+
+    instance = tmp_path_factory.mktemp("checkin-browser")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FIELDOPS_INSTANCE_PATH", str(instance))
+        patch.delenv("DATABASE_URL", raising=False)
+        app = create_app({"SECRET_KEY": SECRET_KEY, "RATELIMIT_ENABLED": False,
+                          "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'checkin.db'}"})
+    with app.app_context():
+        db.create_all()
+        load_demo()
+        today = local_today()
+        commune = db.session.execute(db.select(Area).filter_by(
+            level="commune", name="Nhơn Trạch")).scalar_one()
+        by_code = {s.code: s for s in db.session.execute(db.select(Service)).scalars()}
+        campaign = campaigns.save_campaign(
+            None, title="30 ngày phổ cập chữ ký số (thử)", start_date=today - timedelta(days=3),
+            end_date=today + timedelta(days=27), communes=[commune],
+            services=[by_code["vneid_install"], by_code["eid_level2"],
+                      by_code["digital_signature"]])
+        event = events.save_event(campaign, None, title="Lễ ra quân hôm nay", event_date=today,
+                                  start_time=time(7), end_time=time(11),
+                                  venue_name="Hội trường UBND xã", status="running")
+        volunteer = db.session.execute(db.select(User).filter_by(
+            username=VOLUNTEER[0])).scalar_one()
+        desk = desks.save_desk(event, None, organisation="Công an xã", table_label="Bàn 9",
+                               services=[by_code["vneid_install"], by_code["eid_level2"]],
+                               staff=[volunteer])
+        db.session.commit()
+        SCENE.update(desk_id=desk.id, token=desk.current_code(CHECKIN).token)
+
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        with app.app_context():
+            db.engine.dispose()
+
+
+def sign_in(page: Page, username: str, password: str) -> None:
+    page.goto("/sign-in")
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password]").fill(password)
+    page.locator("form button[type=submit].primary").click()
+    expect(page).to_have_url(re.compile(r"/$"))
+
+
+def test_scan_preregister_record_find_reveal_export(open_page, shoot, tmp_path):
+    # 1. The citizen scans the desk's check-in QR code with their phone.
+    citizen = open_page()
+    png = citizen.request.get(f"/qr/{SCENE['token']}.png").body()
+    decoded = [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))]
+    assert len(decoded) == 1 and decoded[0].endswith(f"/q/{SCENE['token']}")
+    citizen.goto(decoded[0])
+    assert "/checkin/" in citizen.url  # the desk's code hands the phone to the quick form
+    expect(citizen.get_by_role("heading", name="Đăng ký nhanh")).to_be_visible()
+    expect(citizen.locator("input[name=consent]")).not_to_be_checked()
+    shoot(citizen, "checkin-form")
+
+    citizen.locator("input[name=full_name]").fill("Nguyễn Văn Bình")
+    citizen.locator("input[name=phone]").fill("0987 111 222")
+    citizen.locator("input[data-filter]").fill("phuoc my")
+    expect(citizen.get_by_label("Ấp Chợ")).to_be_hidden()
+    citizen.get_by_label("Ấp Phước Mỹ").check()
+    citizen.get_by_label("Kích hoạt định danh điện tử mức độ 2").check()
+    citizen.get_by_role("button", name="Lấy số thứ tự").click()
+    expect(citizen.get_by_text("Cần đánh dấu đồng ý để đăng ký.")).to_be_visible()
+    shoot(citizen, "checkin-form-error")
+    citizen.locator("input[name=consent]").check()
+    citizen.get_by_role("button", name="Lấy số thứ tự").click()
+    expect(citizen.get_by_role("heading", name="Số thứ tự của bạn")).to_be_visible()
+    expect(citizen.locator(".queue-number")).to_have_text("1")
+    shoot(citizen, "checkin-ticket")
+
+    # 2. The volunteer at the desk calls the next citizen and completes the record.
+    volunteer = open_page()
+    sign_in(volunteer, *VOLUNTEER)
+    volunteer.locator("label.menu-button").click()  # the phone's menu is folded
+    volunteer.locator("nav.menu").get_by_role("link", name="Ghi nhận hỗ trợ").click()
+    volunteer.get_by_role("link", name=re.compile("Bàn 9")).click()
+    expect(volunteer.get_by_text("Nguyễn Văn Bình")).to_be_visible()
+    shoot(volunteer, "checkin-queue")
+    volunteer.get_by_role("button", name="Gọi người tiếp theo").click()
+    expect(volunteer.get_by_role("heading", name=re.compile("Số 1"))).to_be_visible()
+    volunteer.locator("input[name=citizen_id]").fill("075 190 001 234")
+    volunteer.locator("input[name=birth_year]").fill("1991")
+    eid = volunteer.get_by_label("Kích hoạt định danh điện tử mức độ 2", exact=True)
+    eid.select_option("done")
+    volunteer.locator("input[name=consent]").check()
+    volunteer.get_by_role("button", name="Lưu").click()
+    expect(volunteer.get_by_text("không khớp năm sinh 1991")).to_be_visible()
+    volunteer.locator("input[name=birth_year]").fill("1990")
+    volunteer.locator("input[name=consent]").check()
+    shoot(volunteer, "checkin-record")
+    volunteer.get_by_role("button", name="Lưu").click()
+    expect(volunteer.get_by_text("Đã ghi nhận số 1 – Nguyễn Văn Bình.")).to_be_visible()
+
+    # 3. The organizer finds the record without accents, sees it masked, reveals and exports.
+    organizer = open_page()
+    sign_in(organizer, *ADMIN)
+    organizer.goto("/registrations")
+    organizer.locator("input[name=q]").fill("nguyen van")
+    organizer.get_by_role("button", name="Lọc").click()
+    row = organizer.locator("table.list tbody tr").filter(has_text="Nguyễn Văn Bình")
+    expect(row).to_have_count(1)
+    expect(row.locator("code")).to_have_text("********1234")
+    assert CCCD not in organizer.content()
+    shoot(organizer, "checkin-list")
+    row.get_by_role("link", name="Nguyễn Văn Bình").click()
+    organizer.get_by_role("button", name="Hiện số đầy đủ").click()
+    expect(organizer.locator("code.revealed")).to_have_text(CCCD)
+    shoot(organizer, "checkin-reveal")
+
+    organizer.goto("/registrations?q=nguyen+van")
+    with organizer.expect_download() as download:
+        organizer.get_by_role("link", name="Xuất Excel").click()
+    path = tmp_path / "export.xlsx"
+    download.value.save_as(path)
+    sheet = load_workbook(path).active
+    assert sheet["I2"].value == "Nguyễn Văn Bình"
+    assert (sheet["K2"].value, sheet["K2"].data_type, sheet["K2"].number_format) == (
+        "********1234", "s", "@")
+    assert (sheet["J2"].value, sheet["J2"].data_type) == ("0987111222", "s")
