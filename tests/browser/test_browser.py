@@ -129,7 +129,7 @@ def test_create_campaign_with_two_phases(page, shoot):
     expect(page.get_by_text("Đã tạo chiến dịch. Hãy thêm các giai đoạn.")).to_be_visible()
     expect(page.locator("dl.facts")).to_contain_text("05/12/2025 – 31/12/2025")
     expect(page.locator("dl.facts")).to_contain_text("Chữ ký số cá nhân")
-    expect(page.locator("ul.chips")).to_contain_text("Xã Nhơn Trạch")
+    expect(page.locator("#campaign-communes")).to_contain_text("Xã Nhơn Trạch")
     campaign_url = page.url
 
     def add_phase(name: str, start: str, end: str) -> None:

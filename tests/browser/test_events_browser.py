@@ -202,8 +202,11 @@ def test_desk_codes_poster_download_and_the_public_pages(open_page, shoot, live_
     expect(phone.locator(".guide-steps li").first).to_contain_text("Cài ứng dụng VNeID")
     shoot(phone, "events-public-guide")
     phone.goto(checkin_url)
-    expect(phone.get_by_role("heading", name="Đăng ký nhanh")).to_be_visible()
-    expect(phone.locator(".public-desk")).to_contain_text("Bàn 6")
+    # The check-in code hands the phone to the quick form; the demo's 2025 campaign is over,
+    # so the form says so plainly and names the desk rather than taking a registration.
+    assert "/checkin/" in phone.url
+    expect(phone.get_by_role("alert")).to_contain_text("Chiến dịch này đã kết thúc")
+    expect(phone.locator("main")).to_contain_text("Bàn 6")
 
     page.locator("select[name=kind]").select_option("guide")
     page.get_by_role("button", name="Cấp mã mới").click()
