@@ -31,6 +31,9 @@ class DefaultConfig:
     SIGN_IN_FREE_ATTEMPTS = 5
     SIGN_IN_DELAY_SECONDS = 30
     PASSWORD_HASH_METHOD = "scrypt"
+    #: the address printed in desk QR codes, e.g. "https://fieldops.nhontrach.gov.vn"; empty
+    #: means the address the organizer's browser used when the poster was made
+    PUBLIC_BASE_URL: str | None = None
     # checkin: citizen ID keys (HMAC for duplicates, Fernet for the audited "show"); empty means
     # generated into the instance folder on first run. Back them up: lose them and duplicates
     # go unnoticed and stored numbers can no longer be shown.
