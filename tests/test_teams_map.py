@@ -261,3 +261,15 @@ def test_demo_nhon_trach_teams_are_on_the_map(app, client, users):
                        "Ấp Phước Mỹ": "Đoàn 2"}
     _, saturday = _geojson(client, {"campaign": campaign_id}, "?day=18/10/2025")
     assert len({f["properties"]["teams"][0]["name"] for f in saturday["features"]}) == 5
+
+
+def test_geojson_is_gzipped_for_phones_that_accept_it(organizer, setup):
+    import gzip
+
+    plain, features = _geojson(organizer, setup)
+    packed = organizer.get(f"/campaigns/{setup['campaign']}/map.geojson",
+                           headers={"Accept-Encoding": "gzip, deflate"})
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed.headers["Vary"]
+    assert json.loads(gzip.decompress(packed.data)) == features
+    assert packed.headers["ETag"] == plain.headers["ETag"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+
 from flask import jsonify, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -59,8 +61,18 @@ def hamlet_geojson(campaign_id: int):
     if version in request.if_none_match:
         response = make_response("", 304)
     else:
-        response = make_response(maps.cached_body(version, lambda: maps.features_json(
-            maps.hamlet_features(campaign, viewer=current_user, team_id=team_id, day=day))))
+        def build() -> str:
+            return maps.features_json(
+                maps.hamlet_features(campaign, viewer=current_user, team_id=team_id, day=day))
+
+        # Coordinates compress about 8 to 1: on weak 4G that is the difference that matters.
+        if "gzip" in request.accept_encodings:
+            response = make_response(maps.cached_body(version + ":gzip", lambda: gzip.compress(
+                maps.cached_body(version, build).encode(), compresslevel=6)))
+            response.content_encoding = "gzip"
+            response.vary.add("Accept-Encoding")
+        else:
+            response = make_response(maps.cached_body(version, build))
         response.mimetype = "application/geo+json"
     # Revalidate every time (assignments change during the day), but an unchanged map costs
     # a 304 with no body on weak 4G. Private: the JSON depends on who asks (phones).

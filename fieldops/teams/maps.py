@@ -152,8 +152,8 @@ _BODIES_LOCK = threading.Lock()
 CACHED_BODIES = 16
 
 
-def cached_body(version: str, build) -> str:
-    """Return the JSON text of a data version, building it (build()) only when not kept."""
+def cached_body(version: str, build) -> str | bytes:
+    """Return the body (JSON text, or its gzip) of a data version, built only when not kept."""
     with _BODIES_LOCK:
         if version in _BODIES:
             _BODIES.move_to_end(version)
