@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import difflib
-import secrets
 from dataclasses import dataclass, field
 
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from fieldops import uploads
 from fieldops.areas import services
 from fieldops.areas.imports import (
     ImportFileError,
@@ -19,7 +18,7 @@ from fieldops.areas.imports import (
     strip_kind_prefix,
 )
 from fieldops.areas.models import COMMUNE, DISTRICT, HAMLET, PROVINCE, Area, AreaImport
-from fieldops.db import db, now_utc
+from fieldops.db import db
 from fieldops.errors import DomainError
 from fieldops.text import fold
 
@@ -192,7 +191,7 @@ def plan_upload(upload: AreaImport) -> ImportPlan:
 
 def store_upload(kind: str, parent: Area, filename: str, content: bytes, user_id: int):
     """Keep an upload that previewed cleanly, so that the user can confirm it."""
-    upload = AreaImport(token=secrets.token_urlsafe(24), kind=kind, parent=parent,
+    upload = AreaImport(token=uploads.new_token(), kind=kind, parent=parent,
                         filename=filename[:255], content=content, created_by_id=user_id)
     db.session.add(upload)
     db.session.flush()
@@ -201,16 +200,7 @@ def store_upload(kind: str, parent: Area, filename: str, content: bytes, user_id
 
 def apply_upload(upload: AreaImport) -> ImportPlan:
     """Apply a previewed upload in full, or raise DomainError and change nothing."""
-    # Claim the upload with a conditional UPDATE: of two confirmations sent at once, only one
-    # finds applied_at empty, so a file is never imported twice.
-    claimed = db.session.execute(
-        sa.update(AreaImport)
-        .where(AreaImport.id == upload.id, AreaImport.applied_at.is_(None))
-        .values(applied_at=now_utc())
-    ).rowcount
-    if not claimed:
-        raise DomainError(_l("Tệp này đã được nhập rồi; không nhập lại lần nữa."))
-    db.session.refresh(upload)
+    uploads.claim(AreaImport, upload)
     plan = plan_upload(upload)
     if plan.problems:
         raise DomainError(_l("Dữ liệu đã thay đổi từ lúc xem trước; hãy tải tệp lên lại."))

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from fieldops import uploads
 from fieldops.areas import import_plans, services
 from fieldops.areas.forms import AreaForm, ConfirmForm, PlacesImportForm, ShapesImportForm
 from fieldops.areas.models import (
@@ -178,11 +179,7 @@ def import_shapes(area_id: int):
 
 
 def _upload_or_404(token: str) -> AreaImport:
-    upload = db.session.execute(
-        db.select(AreaImport).filter_by(token=token)).scalar_one_or_none()
-    if upload is None:
-        abort(404)
-    return upload
+    return uploads.upload_or_404(AreaImport, token)
 
 
 @bp.route("/import/<token>", methods=["GET", "POST"])
@@ -191,7 +188,7 @@ def import_preview(token: str):
     upload = _upload_or_404(token)
     form = ConfirmForm()
     if upload.applied_at is not None:
-        flash(_("Tệp này đã được nhập rồi; không nhập lại lần nữa."), "info")
+        flash(uploads.ALREADY_APPLIED, "info")
         return redirect(url_for("areas.detail", area_id=upload.parent_id))
     if form.validate_on_submit():
         try:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import re
-import secrets
 from dataclasses import dataclass, field
 
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from fieldops import uploads
 from fieldops.areas.imports import ImportFileError, ImportProblem, read_table
 from fieldops.auth.models import User
-from fieldops.db import db, now_utc
+from fieldops.db import db
 from fieldops.errors import DomainError
 from fieldops.teams import services
 from fieldops.teams.models import Member, MemberImport
@@ -139,7 +138,7 @@ def plan_members(filename: str, content: bytes) -> MemberPlan:
 
 def store_upload(filename: str, content: bytes, user_id: int) -> MemberImport:
     """Keep a file that previewed cleanly until the organizer confirms it."""
-    upload = MemberImport(token=secrets.token_urlsafe(24), filename=filename[:255],
+    upload = MemberImport(token=uploads.new_token(), filename=filename[:255],
                           content=content, created_by_id=user_id)
     db.session.add(upload)
     db.session.flush()
@@ -148,14 +147,7 @@ def store_upload(filename: str, content: bytes, user_id: int) -> MemberImport:
 
 def apply_upload(upload: MemberImport) -> MemberPlan:
     """Create or update every member of a previewed file, or raise and change nothing."""
-    # Of two confirmations sent at once only one finds applied_at empty.
-    claimed = db.session.execute(
-        sa.update(MemberImport)
-        .where(MemberImport.id == upload.id, MemberImport.applied_at.is_(None))
-        .values(applied_at=now_utc())).rowcount
-    if not claimed:
-        raise DomainError(_l("Tệp này đã được nhập rồi; không nhập lại lần nữa."))
-    db.session.refresh(upload)
+    uploads.claim(MemberImport, upload)
     plan = plan_members(upload.filename, upload.content)
     if plan.problems:
         raise DomainError(_l("Dữ liệu đã thay đổi từ lúc xem trước; hãy tải tệp lên lại."))

@@ -5,11 +5,12 @@ The blueprint is defined here; team, schedule and map pages add their routes to 
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from xstatic.pkg import leaflet
 
+from fieldops import uploads
 from fieldops.auth.login import role_required
 from fieldops.auth.models import ORGANIZER, User
 from fieldops.db import db
@@ -131,10 +132,7 @@ def import_members():
 
 
 def _upload_or_404(token: str) -> MemberImport:
-    upload = db.session.execute(db.select(MemberImport).filter_by(token=token)).scalar()
-    if upload is None:
-        abort(404)
-    return upload
+    return uploads.upload_or_404(MemberImport, token)
 
 
 @bp.route("/members/import/<token>", methods=["GET", "POST"])
@@ -143,7 +141,7 @@ def import_preview(token: str):
     upload = _upload_or_404(token)
     form = ConfirmForm()
     if upload.applied_at is not None:
-        flash(_("Tệp này đã được nhập rồi; không nhập lại lần nữa."), "info")
+        flash(uploads.ALREADY_APPLIED, "info")
         return redirect(url_for("teams.members"))
     if form.validate_on_submit():
         try:
