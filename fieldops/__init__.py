@@ -16,6 +16,7 @@ FEATURES = (
     "events",
     "teams",
     "checkin",
+    "reports",
 )
 
 

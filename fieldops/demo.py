@@ -126,4 +126,9 @@ def load_demo() -> bool:
     from fieldops.events.demo import load_launch_event
 
     load_launch_event(nt)
+
+    # --- targets and progress (issue 6): the appendix as typed, and phase 1's results ---
+    from fieldops.reports.demo import load_progress_demo
+
+    load_progress_demo(hh)
     return True

@@ -39,6 +39,7 @@ from fieldops.checkin.services import (
 from fieldops.db import db, now_utc
 from fieldops.errors import DomainError
 from fieldops.events.models import HelpDesk
+from fieldops.reports import counters
 from fieldops.teams.models import Team
 from fieldops.text import fold
 
@@ -177,6 +178,7 @@ def record(registration: Registration | None, *, submission_id: str, user: User,
                                   desk=desk, user=user))
     id_hash = crypto.citizen_hash(citizen_id)
     _check_duplicates(registration, campaign, id_hash, outcomes)
+    before = counters.contributions(registration)
     created = registration is None
     if created:
         registration = Registration(
@@ -195,7 +197,7 @@ def record(registration: Registration | None, *, submission_id: str, user: User,
     registration.consent_at = registration.consent_at or now_utc()
     _log(registration, "created" if created else "recorded", user,
          submission_id=None if created else submission_id, summary="\n".join(summary) or None)
-    db.session.flush()
+    counters.apply(registration, before)
     return registration
 
 
@@ -223,12 +225,13 @@ def edit(registration: Registration, *, submission_id: str, user: User, reason: 
     id_hash = crypto.citizen_hash(citizen_id) if citizen_id else registration.citizen_id_hash
     if id_hash:
         _check_duplicates(registration, campaign, id_hash, outcomes)
+    before = counters.contributions(registration)
     summary = _apply(registration, campaign=campaign, full_name=name, phone=phone, hamlet=hamlet,
                      birth_year=birth_year, citizen_id=citizen_id, outcomes=outcomes)
     registration.updated_at = now_utc()
     _log(registration, "edited", user, submission_id=submission_id, reason=reason[:255],
          summary="\n".join(summary) or None)
-    db.session.flush()
+    counters.apply(registration, before)
     return registration
 
 
@@ -241,6 +244,7 @@ def void(registration: Registration, *, submission_id: str, user: User,
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_l("Hãy ghi lý do hủy."), "reason")
+    before = counters.contributions(registration)
     registration.status = VOIDED
     registration.voided_at = now_utc()
     registration.void_reason = reason[:255]
@@ -248,5 +252,5 @@ def void(registration: Registration, *, submission_id: str, user: User,
     for row in registration.services:
         row.dedup_key = None
     _log(registration, "voided", user, submission_id=submission_id, reason=reason[:255])
-    db.session.flush()
+    counters.apply(registration, before)
     return registration

@@ -1,0 +1,254 @@
+"""Where each unit stands: target, done, expected by today, remaining, pace and light.
+
+"Done" is read from the daily counters (counters.py), never from the registrations: the page
+costs a few GROUP BYs over a few thousand counter rows, whatever the number of records.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask import abort
+
+from fieldops.areas.models import HAMLET, Area
+from fieldops.campaigns.models import Campaign, Phase
+from fieldops.db import db
+from fieldops.reports.cascade import person_floor
+from fieldops.reports.models import DailyCount, Target
+from fieldops.reports.targets import settings_of
+from fieldops.teams.models import Team
+
+GREEN, AMBER, RED, NONE = "green", "amber", "red", "none"
+PLACES, COMMUNE, TEAMS, TEAM = "places", "commune", "teams", "team"
+LEVELS = (PLACES, COMMUNE, TEAMS, TEAM)
+
+
+@dataclass
+class Line:
+    """One row of the progress table."""
+
+    key: str
+    label: str
+    target: int | None
+    done: int
+    expected: int = 0
+    remaining: int = 0
+    pace: int | None = None
+    light: str = NONE
+    percent: float | None = None
+    #: where the row drills down to: (level, unit id) or None
+    drill: tuple[str, int] | None = None
+    population_14plus: int | None = None
+
+
+@dataclass
+class Report:
+    """The progress of one scope in one phase."""
+
+    phase: Phase
+    level: str
+    lines: list[Line]
+    total: Line
+    day: date
+    elapsed_days: int
+    phase_days: int
+    days_left: int
+    #: (day, cumulative done) for the burn-up chart
+    series: list[tuple[date, int]] = field(default_factory=list)
+
+
+def phase_clock(phase: Phase, today: date) -> tuple[int, int, int]:
+    """Return (days elapsed incl. today, phase length, days left incl. today)."""
+    length = (phase.end_date - phase.start_date).days + 1
+    elapsed = min(max((today - phase.start_date).days + 1, 0), length)
+    left = length - elapsed + (1 if phase.start_date <= today <= phase.end_date else 0)
+    return elapsed, length, left
+
+
+def measure(line: Line, *, elapsed: int, length: int, left: int, green: int, amber: int) -> Line:
+    """Fill expected-by-today, remaining, pace, per cent and light from target and done."""
+    if line.target is None:
+        return line
+    # Straight line from 0 on the eve of the first day to the target on the last day.
+    line.expected = math.ceil(line.target * elapsed / length) if length else line.target
+    line.remaining = max(line.target - line.done, 0)
+    line.pace = math.ceil(line.remaining / left) if left else None
+    line.percent = 100.0 * line.done / line.target if line.target else None
+    if line.target == 0 or line.done >= line.target:
+        line.light = GREEN
+    elif line.expected == 0:
+        line.light = NONE  # the phase has not started: nothing is late yet
+    elif line.done * 100 >= line.expected * green:
+        line.light = GREEN
+    elif line.done * 100 >= line.expected * amber:
+        line.light = AMBER
+    else:
+        line.light = RED
+    return line
+
+
+def _window(stmt, campaign: Campaign, phase: Phase, service_id: int | None):
+    stmt = stmt.where(DailyCount.campaign_id == campaign.id,
+                      DailyCount.day >= phase.start_date, DailyCount.day <= phase.end_date)
+    if service_id is not None:
+        stmt = stmt.where(DailyCount.service_id == service_id)
+    else:
+        allowed = [s.id for s in campaign.services]
+        if allowed:
+            stmt = stmt.where(DailyCount.service_id.in_(allowed))
+    return stmt
+
+
+def done_groups(campaign: Campaign, phase: Phase,
+                service_id: int | None = None) -> dict[tuple, int]:
+    """Return done in the phase by (hamlet, team, volunteer), read from the counters."""
+    total = sa.func.sum(DailyCount.count)
+    stmt = _window(sa.select(DailyCount.hamlet_id, DailyCount.team_id, DailyCount.volunteer_id,
+                             total), campaign, phase, service_id)
+    stmt = stmt.group_by(DailyCount.hamlet_id, DailyCount.team_id, DailyCount.volunteer_id)
+    return {(h, t, v): int(n) for h, t, v, n in db.session.execute(stmt) if n}
+
+
+def daily_series(campaign: Campaign, phase: Phase, service_id: int | None, *,
+                 hamlet_ids: list[int] | None = None, team_id: int | None = None,
+                 until: date | None = None) -> list[tuple[date, int]]:
+    """Return cumulative done per day of the phase (up to `until`) for a scope."""
+    stmt = _window(sa.select(DailyCount.day, sa.func.sum(DailyCount.count)), campaign, phase,
+                   service_id)
+    if hamlet_ids is not None:
+        stmt = stmt.where(DailyCount.hamlet_id.in_(hamlet_ids))
+    if team_id is not None:
+        stmt = stmt.where(DailyCount.team_id == team_id)
+    by_day = {d if isinstance(d, date) else date.fromisoformat(d): int(n or 0)
+              for d, n in db.session.execute(stmt.group_by(DailyCount.day))}
+    last = min(phase.end_date, until or phase.end_date)
+    series, running, day = [], 0, phase.start_date
+    while day <= last:
+        running += by_day.get(day, 0)
+        series.append((day, running))
+        day += timedelta(days=1)
+    return series
+
+
+def _targets(phase: Phase, service_id: int | None) -> dict[tuple[str, int], int]:
+    stmt = sa.select(Target.area_id, Target.team_id, Target.member_id, Target.value).where(
+        Target.phase_id == phase.id,
+        Target.service_id.is_(None) if service_id is None else Target.service_id == service_id)
+    found: dict[tuple[str, int], int] = {}
+    for area_id, team_id, member_id, value in db.session.execute(stmt):
+        kind, unit = (("area", area_id) if area_id else ("team", team_id) if team_id
+                      else ("member", member_id))
+        found[(kind, unit)] = value
+    return found
+
+
+def _hamlet_parents(campaign: Campaign) -> dict[int, int]:
+    rows = db.session.execute(sa.select(Area.id, Area.parent_id).where(
+        Area.level == HAMLET, Area.parent_id.in_([c.id for c in campaign.communes])))
+    return dict(rows.all())
+
+
+def progress(campaign: Campaign, phase: Phase, *, level: str = PLACES, unit_id: int | None = None,
+             service_id: int | None = None, today: date) -> Report:
+    """Return the progress table of a scope: the communes, one commune's hamlets, the teams,
+    or one team's members."""
+    settings = settings_of(campaign)
+    elapsed, length, left = phase_clock(phase, today)
+    groups = done_groups(campaign, phase, service_id)
+    targets = _targets(phase, service_id)
+    lines: list[Line] = []
+    own_target: int | None = None
+    series_scope: dict = {}
+    if level in (PLACES, COMMUNE):
+        parents = _hamlet_parents(campaign)
+        by_area: dict[int | None, int] = defaultdict(int)
+        for (hamlet_id, _t, _v), n in groups.items():
+            by_area[hamlet_id] += n
+            if level == PLACES and hamlet_id:
+                # Communes are keyed negative so that they never meet a hamlet id.
+                by_area[-parents.get(hamlet_id, 0)] += n
+        if level == PLACES:
+            for commune in campaign.communes:
+                lines.append(Line(f"a{commune.id}", commune.display_name,
+                                  targets.get(("area", commune.id)), by_area.get(-commune.id, 0),
+                                  drill=(COMMUNE, commune.id),
+                                  population_14plus=commune.population_14plus))
+            if by_area.get(None):
+                lines.append(Line("a-none", "", None, by_area[None]))
+        else:
+            commune = db.get_or_404(Area, unit_id)
+            if commune.id not in {c.id for c in campaign.communes}:
+                abort(404)
+            own_target = targets.get(("area", commune.id))
+            hamlets = [a for a in commune.children if a.level == HAMLET]
+            for hamlet in hamlets:
+                lines.append(Line(f"a{hamlet.id}", hamlet.display_name,
+                                  targets.get(("area", hamlet.id)), by_area.get(hamlet.id, 0),
+                                  population_14plus=hamlet.population_14plus))
+            series_scope = {"hamlet_ids": [h.id for h in hamlets]}
+    else:
+        teams = list(db.session.execute(db.select(Team).filter_by(campaign_id=campaign.id)
+                                        .order_by(Team.id)).scalars())
+        if level == TEAMS:
+            by_team: dict[int | None, int] = defaultdict(int)
+            for (_h, team_id, _v), n in groups.items():
+                by_team[team_id] += n
+            for team in teams:
+                lines.append(Line(f"t{team.id}", team.name, targets.get(("team", team.id)),
+                                  by_team.get(team.id, 0), drill=(TEAM, team.id)))
+            series_scope = {"team_id": None}
+        else:
+            team = next((t for t in teams if t.id == unit_id), None)
+            if team is None:
+                abort(404)
+            own_target = targets.get(("team", team.id))
+            floor = person_floor(campaign, phase)
+            by_user: dict[int | None, int] = defaultdict(int)
+            for (_h, team_id, volunteer_id), n in groups.items():
+                if team_id == team.id:
+                    by_user[volunteer_id] += n
+            people = list(team.members)
+            if team.lead is not None and team.lead not in people:
+                people.insert(0, team.lead)
+            for member in people:
+                lines.append(Line(f"m{member.id}", member.full_name,
+                                  targets.get(("member", member.id), floor),
+                                  by_user.get(member.user_id, 0) if member.user_id else 0))
+            series_scope = {"team_id": team.id}
+    for line in lines:
+        measure(line, elapsed=elapsed, length=length, left=left, green=settings.green_percent,
+                amber=settings.amber_percent)
+    counted = [line.target for line in lines if line.target is not None]
+    total_target = own_target if own_target is not None else (sum(counted) if counted else None)
+    total = measure(Line("total", "", total_target, sum(line.done for line in lines)),
+                    elapsed=elapsed, length=length, left=left, green=settings.green_percent,
+                    amber=settings.amber_percent)
+    series = daily_series(campaign, phase, service_id, until=today, **{
+        k: v for k, v in series_scope.items() if v is not None})
+    return Report(phase, level, lines, total, today, elapsed, length, left, series)
+
+
+def hamlet_progress(campaign: Campaign, phase: Phase,
+                    service_id: int | None = None) -> dict[int, tuple[int, int | None]]:
+    """Return {hamlet id: (done, target)} for the map, targets None where none is set."""
+    targets = _targets(phase, service_id)
+    done: dict[int, int] = defaultdict(int)
+    for (hamlet_id, _t, _v), n in done_groups(campaign, phase, service_id).items():
+        if hamlet_id:
+            done[hamlet_id] += n
+    return {hamlet_id: (done.get(hamlet_id, 0), targets.get(("area", hamlet_id)))
+            for hamlet_id in _hamlet_parents(campaign)}
+
+
+def current_phase(campaign: Campaign, today: date) -> Phase | None:
+    """Return the phase running today, else the last one started, else the first."""
+    phases = list(campaign.phases)
+    if not phases:
+        return None
+    running = [p for p in phases if p.start_date <= today <= p.end_date]
+    started = [p for p in phases if p.start_date <= today]
+    return (running or started[-1:] or phases[:1])[0]

@@ -1,0 +1,244 @@
+"""Targets pages: set by hand, cascade down, settings, and the appendix import with preview."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from fieldops.areas.models import Area
+from fieldops.auth.login import role_required
+from fieldops.auth.models import ORGANIZER
+from fieldops.campaigns.models import Campaign
+from fieldops.checkin.services import local_today
+from fieldops.db import db
+from fieldops.errors import DomainError
+from fieldops.forms import choices
+from fieldops.reports import cascade, targets
+from fieldops.reports.forms import (
+    AppendixForm,
+    ConfirmAppendixForm,
+    ConfirmForm,
+    SettingsForm,
+    TargetForm,
+)
+from fieldops.reports.models import ProgressSettings, TargetImport
+from fieldops.reports.progress import current_phase
+from fieldops.reports.views import bp
+from fieldops.teams.models import Member, Team
+
+
+def _phase(campaign: Campaign):
+    phase_id = request.values.get("phase", type=int)
+    if phase_id is None:
+        phase = current_phase(campaign, local_today())
+        if phase is None:
+            abort(404)
+        return phase
+    try:
+        return targets.phase_of(campaign, phase_id)
+    except DomainError:
+        abort(404)
+
+
+def _service(campaign: Campaign) -> int | None:
+    service_id = request.values.get("service", type=int) or None
+    return service_id if service_id in {s.id for s in campaign.services} else None
+
+
+@bp.get("/campaigns/<int:campaign_id>/targets")
+@role_required(ORGANIZER)
+def targets_page(campaign_id: int):
+    campaign = db.get_or_404(Campaign, campaign_id)
+    if not campaign.phases:
+        flash(_("Chiến dịch chưa có giai đoạn nào; hãy thêm giai đoạn trước."), "info")
+        return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
+    phase, service_id = _phase(campaign), _service(campaign)
+    commune_id = request.args.get("commune", type=int)
+    commune = next((c for c in campaign.communes if c.id == commune_id), None)
+
+    def value(**unit):
+        found = targets.find_target(phase, service_id=service_id, **unit)
+        return found.value if found else None
+
+    rows = [(c, value(area=c)) for c in campaign.communes]
+    hamlets = [(h, value(area=h)) for h in cascade.hamlets_of(commune)] if commune else []
+    teams = [(t, value(team=t)) for t in db.session.execute(
+        db.select(Team).filter_by(campaign_id=campaign.id).order_by(Team.id)).scalars()]
+    settings = targets.settings_of(campaign)
+    form = SettingsForm(data={"person_floor": settings.person_floor,
+                              "phase_floor": _phase_floor(phase),
+                              "green_percent": settings.green_percent,
+                              "amber_percent": settings.amber_percent})
+    problems = cascade.sum_problems(phase, commune, service_id) if commune else []
+    return render_template("reports/targets.html", campaign=campaign, phase=phase, rows=rows,
+                           commune=commune, hamlets=hamlets, teams=teams, form=form,
+                           target_form=TargetForm(), confirm=ConfirmForm(), problems=problems,
+                           service_id=service_id, changes=targets.changes_of(campaign, 20),
+                           floor=cascade.person_floor(campaign, phase))
+
+
+def _phase_floor(phase) -> int | None:
+    from fieldops.reports.models import PhaseFloor
+
+    found = db.session.get(PhaseFloor, phase.id)
+    return found.person_floor if found else None
+
+
+def _back(campaign: Campaign, phase, service_id, commune_id=None):
+    return redirect(url_for("reports.targets_page", campaign_id=campaign.id, phase=phase.id,
+                            service=service_id, commune=commune_id))
+
+
+@bp.post("/campaigns/<int:campaign_id>/targets/set")
+@role_required(ORGANIZER)
+def set_target(campaign_id: int):
+    campaign = db.get_or_404(Campaign, campaign_id)
+    phase, service_id = _phase(campaign), _service(campaign)
+    form = TargetForm()
+    kind, unit_id = request.form.get("kind"), request.form.get("unit", type=int)
+    unit = {"area": Area, "team": Team, "member": Member}.get(kind or "")
+    obj = db.session.get(unit, unit_id) if unit and unit_id else None
+    if obj is None:
+        abort(404)
+    commune_id = request.form.get("commune", type=int)
+    if not form.validate_on_submit():
+        for error in form.value.errors:
+            flash(f"{obj.display_name if kind == 'area' else getattr(obj, 'name', '')}: {error}",
+                  "error")
+        return _back(campaign, phase, service_id, commune_id)
+    try:
+        targets.set_target(phase, form.value.data, user=current_user, service_id=service_id,
+                           reason=form.reason.data, **{kind: obj})
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return _back(campaign, phase, service_id, commune_id)
+    db.session.commit()
+    flash(_("Đã lưu chỉ tiêu; thay đổi đã được ghi lại."), "success")
+    commune = db.session.get(Area, commune_id) if commune_id else None
+    for problem in cascade.sum_problems(phase, commune, service_id) if commune else []:
+        flash(problem, "warning")
+    return _back(campaign, phase, service_id, commune_id)
+
+
+@bp.post("/campaigns/<int:campaign_id>/targets/cascade")
+@role_required(ORGANIZER)
+def cascade_targets(campaign_id: int):
+    campaign = db.get_or_404(Campaign, campaign_id)
+    phase, service_id = _phase(campaign), _service(campaign)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    commune_id = request.form.get("commune", type=int)
+    try:
+        if commune_id:
+            commune = next((c for c in campaign.communes if c.id == commune_id), None)
+            if commune is None:
+                abort(404)
+            shares = cascade.cascade_to_hamlets(phase, commune, user=current_user,
+                                                service_id=service_id)
+            message = _("Đã chia chỉ tiêu cho %(n)s thôn/ấp.", n=len(shares))
+        else:
+            shares = cascade.cascade_to_teams(campaign, phase, user=current_user,
+                                              service_id=service_id)
+            message = _("Đã giao chỉ tiêu cho %(n)s đoàn.", n=len(shares))
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return _back(campaign, phase, service_id, commune_id)
+
+
+@bp.post("/campaigns/<int:campaign_id>/targets/settings")
+@role_required(ORGANIZER)
+def save_settings(campaign_id: int):
+    campaign = db.get_or_404(Campaign, campaign_id)
+    phase, service_id = _phase(campaign), _service(campaign)
+    form = SettingsForm()
+    if form.validate_on_submit() and form.amber_percent.data <= form.green_percent.data:
+        settings = db.session.get(ProgressSettings, campaign.id) or ProgressSettings(
+            campaign_id=campaign.id)
+        settings.person_floor = form.person_floor.data
+        settings.green_percent = form.green_percent.data
+        settings.amber_percent = form.amber_percent.data
+        db.session.add(settings)
+        cascade.set_phase_floor(phase, form.phase_floor.data)
+        db.session.commit()
+        flash(_("Đã lưu cài đặt tiến độ."), "success")
+    else:
+        flash(_("Cài đặt không hợp lệ: các số phải là số nguyên không âm, ngưỡng vàng không lớn "
+                "hơn ngưỡng xanh."), "error")
+    return _back(campaign, phase, service_id)
+
+
+def _service_choices(campaign: Campaign):
+    return choices([(0, _("Mọi dịch vụ của chiến dịch"))]
+                   + [(s.id, s.name) for s in campaign.services])
+
+
+@bp.route("/campaigns/<int:campaign_id>/targets/import", methods=["GET", "POST"])
+@role_required(ORGANIZER)
+def import_appendix(campaign_id: int):
+    campaign = db.get_or_404(Campaign, campaign_id)
+    form = AppendixForm()
+    form.service_id.choices = _service_choices(campaign)
+    plan = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        content = upload.read()
+        plan = targets.plan_appendix(campaign, upload.filename or "", content)
+        if not plan.problems:
+            stored = targets.store_upload(campaign, upload.filename or "", content,
+                                          user=current_user,
+                                          service_id=form.service_id.data or None)
+            db.session.commit()
+            return redirect(url_for("reports.appendix_preview", campaign_id=campaign.id,
+                                    token=stored.token))
+    return render_template("reports/import.html", campaign=campaign, form=form, plan=plan)
+
+
+def _upload_or_404(campaign: Campaign, token: str) -> TargetImport:
+    upload = db.session.execute(db.select(TargetImport).filter_by(
+        token=token, campaign_id=campaign.id)).scalar_one_or_none()
+    if upload is None:
+        abort(404)
+    return upload
+
+
+@bp.route("/campaigns/<int:campaign_id>/targets/import/<token>", methods=["GET", "POST"])
+@role_required(ORGANIZER)
+def appendix_preview(campaign_id: int, token: str):
+    campaign = db.get_or_404(Campaign, campaign_id)
+    upload = _upload_or_404(campaign, token)
+    if upload.applied_at is not None:
+        flash(_("Tệp này đã được nhập rồi; không nhập lại lần nữa."), "info")
+        return redirect(url_for("reports.targets_page", campaign_id=campaign.id))
+    form = ConfirmAppendixForm()
+    if form.validate_on_submit():
+        try:
+            plan = targets.apply_upload(upload, campaign, user=current_user,
+                                        update_population=form.update_population.data)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Đã nhập %(n)s chỉ tiêu từ phụ lục.", n=plan.target_count), "success")
+            return redirect(url_for("reports.targets_page", campaign_id=campaign.id))
+    plan = targets.plan_appendix(campaign, upload.filename, upload.content)
+    return render_template("reports/preview.html", campaign=campaign, upload=upload, plan=plan,
+                           form=form, cancel=ConfirmForm())
+
+
+@bp.post("/campaigns/<int:campaign_id>/targets/import/<token>/cancel")
+@role_required(ORGANIZER)
+def appendix_cancel(campaign_id: int, token: str):
+    campaign = db.get_or_404(Campaign, campaign_id)
+    upload = _upload_or_404(campaign, token)
+    if ConfirmForm().validate_on_submit() and upload.applied_at is None:
+        db.session.delete(upload)
+        db.session.commit()
+        flash(_("Đã hủy bản nhập; không có gì thay đổi."), "info")
+    return redirect(url_for("reports.targets_page", campaign_id=campaign.id))

@@ -1,0 +1,192 @@
+"""Counters kept by the check-in write paths, the progress page, ranking and Excel export."""
+
+from __future__ import annotations
+
+import io
+import random
+import re
+from datetime import date, timedelta
+
+import pytest
+from openpyxl import load_workbook
+
+from fieldops.areas.models import Area
+from fieldops.auth.models import User
+from fieldops.campaigns import services as campaigns
+from fieldops.campaigns.models import Campaign
+from fieldops.checkin import recording
+from fieldops.checkin.models import DOOR, Registration
+from fieldops.checkin.services import Outcome
+from fieldops.db import db
+from fieldops.events.models import HelpDesk
+from fieldops.reports import counters, ranking, targets
+from fieldops.reports.progress import COMMUNE, PLACES, TEAM, TEAMS, progress
+from fieldops.teams.models import Team
+from tests.test_checkin_support import build_scene, sid, today
+
+
+def _cccd(n: int) -> str:
+    return f"075085{n:06d}"
+
+
+def _record(scene, username: str, n: int, *, hamlet: str | None, outcome: str = "done",
+            desk: bool = False) -> int:
+    user = db.session.execute(db.select(User).filter_by(username=username)).scalar_one()
+    campaign = db.session.get(Campaign, scene.campaign_id)
+    saved = recording.record(
+        None, submission_id=sid(), user=user, campaign=campaign,
+        source="desk" if desk else DOOR, full_name=f"Người dân {n}", phone=None,
+        hamlet_id=scene.hamlets[hamlet] if hamlet else None, birth_year=None,
+        citizen_id=_cccd(n),
+        outcomes=[Outcome(scene.services["eid_level2"], outcome,
+                          "absent" if outcome == "failed" else None)],
+        consent=True, desk=db.session.get(HelpDesk, scene.desk_id) if desk else None,
+        team=None if desk else db.session.get(Team, scene.team_id))
+    return saved.id
+
+
+@pytest.fixture
+def scene(app, users):
+    """The check-in scene plus a 10-day phase (today is its 5th day) and targets."""
+    built = build_scene(app)
+    with app.test_request_context():
+        campaign = db.session.get(Campaign, built.campaign_id)
+        phase = campaigns.save_phase(campaign, None, name="Cao điểm",
+                                     start_date=today() - timedelta(days=4),
+                                     end_date=today() + timedelta(days=5))
+        organizer = db.session.execute(db.select(User).filter_by(username="toch")).scalar_one()
+        commune = campaign.communes[0]
+        targets.set_target(phase, 100, user=organizer, area=commune)
+        targets.set_target(phase, 40, user=organizer,
+                           area=db.session.get(Area, built.hamlets["Chợ"]))
+        targets.set_target(phase, 50, user=organizer, team=db.session.get(Team, built.team_id))
+        ids = [_record(built, "tnv1", n, hamlet="Chợ") for n in range(3)]
+        _record(built, "tnv1", 3, hamlet="Chợ", outcome="failed")
+        voided = _record(built, "tnv1", 4, hamlet="Chợ")
+        _record(built, "tnv1", 5, hamlet=None, desk=True)
+        _record(built, "doan1", 6, hamlet="Trâu")
+        user = db.session.execute(db.select(User).filter_by(username="tnv1")).scalar_one()
+        recording.void(db.session.get(Registration, voided), submission_id=sid(), user=user,
+                       reason="Ghi nhầm")
+        db.session.commit()
+        built.extra.update(phase_id=phase.id, commune_id=commune.id, chosen=ids)
+    return built
+
+
+def _lines(report):
+    return {line.label or "-": (line.target, line.done, line.expected, line.remaining,
+                                line.pace, line.light) for line in report.lines}
+
+
+def test_progress_numbers_by_place_team_and_person(app, scene):
+    with app.test_request_context():
+        campaign = db.session.get(Campaign, scene.campaign_id)
+        phase = campaign.phases[0]
+        places = progress(campaign, phase, level=PLACES, today=today())
+        assert (places.elapsed_days, places.phase_days, places.days_left) == (5, 10, 6)
+        # 3 in Chợ + 1 in Trâu; the failed and the voided record do not count.
+        assert _lines(places)["Xã Nhơn Trạch"] == (100, 4, 50, 96, 16, "red")
+        assert _lines(places)["-"][1] == 1  # the desk walk-in without a hamlet
+        hamlets = _lines(progress(campaign, phase, level=COMMUNE, unit_id=scene.extra[
+            "commune_id"], today=today()))
+        assert hamlets["Ấp Chợ"] == (40, 3, 20, 37, 7, "red")
+        assert hamlets["Ấp Trâu"][:2] == (None, 1)
+        teams = _lines(progress(campaign, phase, level=TEAMS, today=today()))
+        assert teams["Đoàn 1"] == (50, 4, 25, 46, 8, "red")
+        people = progress(campaign, phase, level=TEAM, unit_id=scene.team_id, today=today())
+        # Floor 10 each; expected 5 by today: 3 done is 60 % of that -> red; the lead has 1.
+        assert _lines(people)["Đặng Tình Nguyện"] == (10, 3, 5, 7, 2, "red")
+        assert _lines(people)["Võ Trưởng Đoàn"][:2] == (10, 1)
+        assert places.series[-1] == (today(), 5)
+
+
+def test_progress_page_drills_down_and_lights_follow_thresholds(app, scene, organizer):
+    base = f"/campaigns/{scene.campaign_id}/progress"
+    page = organizer.get(base).get_data(as_text=True)
+    assert 'data-key="a' in page and "Xã Nhơn Trạch" in page and "<svg" in page
+    drill = organizer.get(f"{base}?level=commune&unit={scene.extra['commune_id']}")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", drill.get_data(as_text=True)))
+    assert "Ấp Chợ 40 3 7,5 % 20 37 7 Chậm nhiều" in text
+    members = organizer.get(f"{base}?level=team&unit={scene.team_id}").get_data(as_text=True)
+    assert "Đặng Tình Nguyện" in members
+    # The organizer lowers the bar: amber from 50 % of what is expected.
+    organizer.post(f"/campaigns/{scene.campaign_id}/targets/settings", data={
+        "phase": scene.extra["phase_id"], "person_floor": "10", "green_percent": "100",
+        "amber_percent": "50"})
+    members = organizer.get(f"{base}?level=team&unit={scene.team_id}").get_data(as_text=True)
+    row = members[members.index("Đặng Tình Nguyện"):][:1500]
+    assert "light-amber" in row
+
+
+def test_counters_equal_a_fresh_group_by_after_record_edit_void(app, scene):
+    rng = random.Random(6)
+    with app.test_request_context():
+        users = {u.username: u for u in db.session.execute(db.select(User)).scalars()}
+        made = []
+        for n in range(100, 140):
+            hamlet = rng.choice(["Chợ", "Trâu", "Phước Mỹ", None])
+            made.append(_record(scene, "tnv1" if hamlet is None else rng.choice(["tnv1", "doan1"]),
+                                n, hamlet=hamlet, desk=hamlet is None,
+                                outcome=rng.choice(["done", "done", "failed", "follow_up"])))
+        for rid in rng.sample(made, 15):
+            reg = db.session.get(Registration, rid)
+            recording.edit(reg, submission_id=sid(), user=users["toch"], reason="Sửa",
+                           full_name=reg.full_name, phone=None,
+                           hamlet_id=scene.hamlets[rng.choice(["Chợ", "Trâu"])],
+                           birth_year=None, citizen_id=None,
+                           outcomes=[Outcome(scene.services["eid_level2"],
+                                             rng.choice(["done", "failed"]), "absent")])
+        for rid in rng.sample(made, 10):
+            recording.void(db.session.get(Registration, rid), submission_id=sid(),
+                           user=users["toch"], reason="Trùng")
+        db.session.commit()
+        kept = counters.counter_totals(scene.campaign_id)
+        fresh = {(s, d if isinstance(d, date) else date.fromisoformat(d), h, t, v): n
+                 for s, d, h, t, v, n in db.session.execute(
+                     counters.done_by_key_query(scene.campaign_id))}
+        assert kept == fresh and sum(kept.values()) > 10
+        counters.rebuild_counters(db.session.get(Campaign, scene.campaign_id))
+        db.session.commit()
+        assert counters.counter_totals(scene.campaign_id) == kept
+
+
+def test_ranking_snapshot_is_frozen(app, scene, organizer):
+    url = f"/campaigns/{scene.campaign_id}/ranking?phase={scene.extra['phase_id']}"
+    assert "Chốt xếp hạng giai đoạn" in organizer.get(url).get_data(as_text=True)
+    organizer.post(f"/campaigns/{scene.campaign_id}/phases/{scene.extra['phase_id']}"
+                   "/ranking/freeze", data={})
+    with app.test_request_context():
+        user = db.session.execute(db.select(User).filter_by(username="toch")).scalar_one()
+        for rid in scene.extra["chosen"]:
+            recording.void(db.session.get(Registration, rid), submission_id=sid(), user=user,
+                           reason="Kiểm tra xác suất: không đúng")
+        db.session.commit()
+        snapshot = ranking.snapshot_of(db.session.get(Campaign, scene.campaign_id).phases[0])
+        frozen = {(r.kind, r.name): (r.done, r.target, r.rank) for r in snapshot.rows}
+    assert frozen[("commune", "Xã Nhơn Trạch")] == (4, 100, 1)
+    assert frozen[("member", "Đặng Tình Nguyện")] == (3, 10, 1)
+    page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", organizer.get(url).get_data(
+        as_text=True)))
+    assert "Xếp hạng đã chốt" in page
+    frozen_part, live_part = page.split("Xếp hạng hiện tại")
+    assert "Xã Nhơn Trạch 100 4 4,0 %" in frozen_part.replace("4.0", "4,0")
+    assert "Xã Nhơn Trạch 100 1 " in live_part
+    again = organizer.post(f"/campaigns/{scene.campaign_id}/phases/{scene.extra['phase_id']}"
+                           "/ranking/freeze", data={}, follow_redirects=True)
+    assert "đã được chốt" in again.get_data(as_text=True)
+
+
+def test_excel_export_in_appendix_layout(app, scene, organizer):
+    response = organizer.get(f"/campaigns/{scene.campaign_id}/progress.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    assert [sheet.cell(4, c).value for c in range(1, 5)] == [
+        "STT", "Đơn vị", "Nhân khẩu từ đủ 14 tuổi trở lên", "Cao điểm"]
+    assert [sheet.cell(5, c).value for c in range(4, 7)] == ["Chỉ tiêu", "Kết quả", "Tỷ lệ %"]
+    assert "D4:F4" in {str(r) for r in sheet.merged_cells.ranges}
+    assert [sheet.cell(6, c).value for c in range(1, 6)] == [1, "Xã Nhơn Trạch", 9000, 100, 4]
+    assert sheet.cell(6, 6).value == pytest.approx(0.04)
+    assert sheet.cell(6, 6).number_format == "0.0%"
+    total = [sheet.cell(8, c).value for c in range(2, 6)]
+    assert total == ["Tổng", 9000, 100, 5] and sheet.cell(8, 2).font.bold
+    assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$4:$5"
