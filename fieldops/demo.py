@@ -48,7 +48,8 @@ HUNG_HA_COMMUNES = (
 TOWNS = {"Hưng Hà", "Hưng Nhân"}  # "TT" in the appendix: thị trấn
 
 
-def _hexagon(lat: float, lon: float, radius: float = 0.0035) -> dict:
+def hexagon(lat: float, lon: float, radius: float = 0.0035) -> dict:
+    """Return a small hexagonal hamlet boundary around a point (the plans give no shapes)."""
     ring = [
         [round(lon + radius * math.cos(math.pi / 3 * k), 6),
          round(lat + radius * math.sin(math.pi / 3 * k), 6)]
@@ -75,7 +76,7 @@ def load_demo() -> bool:
                                  population_14plus=pop, households=households,
                                  latitude=lat, longitude=lon)
         if index % 4 != 3:  # a few hamlets keep only a point, as in real data
-            areas.set_boundary(hamlet, _hexagon(lat, lon))
+            areas.set_boundary(hamlet, hexagon(lat, lon))
 
     thai_binh = areas.save_area(None, level=PROVINCE, name="Thái Bình", kind="tinh")
     hung_ha = areas.save_area(None, level=DISTRICT, name="Hưng Hà", kind="huyen",

@@ -8,6 +8,7 @@ from flask import Flask, current_app, session
 from flask_babel import format_datetime, format_decimal, get_locale
 
 from fieldops.extensions import babel
+from fieldops.text import by_name
 
 DATE_FORMAT = "dd/MM/yyyy"
 DATETIME_FORMAT = "dd/MM/yyyy HH:mm"
@@ -48,4 +49,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["vndate"] = format_vn_date
     app.jinja_env.filters["vndatetime"] = format_vn_datetime
     app.jinja_env.filters["num"] = format_number
+    app.jinja_env.filters["by_name"] = by_name
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())

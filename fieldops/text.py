@@ -19,6 +19,11 @@ def fold(text: str | None) -> str:
     return _SPACES.sub(" ", stripped).strip().lower()
 
 
+def by_name(items) -> list:
+    """Return places or people sorted as a Vietnamese list reads (accents ignored, Đ with D)."""
+    return sorted(items, key=lambda item: (fold(item.name), item.name))
+
+
 def nfc(text: str | None) -> str:
     """Return text in NFC form with outer spaces removed (Windows-1258 decodes to NFD)."""
     return unicodedata.normalize("NFC", text or "").strip()

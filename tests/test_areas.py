@@ -285,3 +285,19 @@ def test_kind_word_is_split_only_when_it_is_the_kind(app):
         assert (other.name, other.display_name) == ("Xóm Hố", "Ấp Xóm Hố")
         assert (inferred.kind, inferred.name) == ("khu_pho", "3")
         assert (city.kind, city.display_name) == ("thanh_pho_tw", "Thành phố Hồ Chí Minh")
+
+
+def test_lists_read_in_vietnamese_order(app, organizer):
+    from fieldops.areas import services
+
+    with app.app_context():
+        province = services.save_area(None, level="province", name="Thái Bình")
+        district = services.save_area(None, level="district", name="Hưng Hà", parent=province)
+        for name in ("Duyên Hải", "Điệp Nông", "Bắc Sơn", "Độc Lập", "Canh Tân"):
+            services.save_area(None, level="commune", name=name, parent=district)
+        db.session.commit()
+        district_id = district.id
+    page = organizer.get(f"/areas/{district_id}").get_data(as_text=True)
+    order = [page.index(f"Xã {name}") for name in
+             ("Bắc Sơn", "Canh Tân", "Điệp Nông", "Độc Lập", "Duyên Hải")]
+    assert order == sorted(order)

@@ -16,6 +16,7 @@ from fieldops.campaigns.models import Campaign, Service
 from fieldops.checkin.models import DONE, FAILED, RECORDED, Registration, RegistrationService
 from fieldops.checkin.services import LOCAL_TZ
 from fieldops.db import db
+from fieldops.demo import hexagon
 from fieldops.reports import counters, targets
 from fieldops.reports.cascade import cascade_to_hamlets, largest_remainder, set_phase_floor
 
@@ -90,6 +91,8 @@ def load_progress_demo(campaign: Campaign) -> None:
                                    latitude=(commune.latitude or 20.5) + 0.004 * (number - 2),
                                    longitude=(commune.longitude or 106.2) + 0.004 * (number % 2))
                    for number, share in enumerate(largest_remainder(pop, [5, 3, 2]), start=1)]
+        for hamlet in hamlets:
+            areas.set_boundary(hamlet, hexagon(hamlet.latitude, hamlet.longitude, 0.0019))
         cascade_to_hamlets(phase, commune, user=admin)
         target = targets.find_target(phase, area=commune)
         # Some communes run ahead, some fall behind: the page then shows all three lights.

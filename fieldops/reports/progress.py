@@ -21,6 +21,7 @@ from fieldops.reports.cascade import person_floor
 from fieldops.reports.models import DailyCount, Target
 from fieldops.reports.targets import settings_of
 from fieldops.teams.models import Team
+from fieldops.text import by_name
 
 GREEN, AMBER, RED, NONE = "green", "amber", "red", "none"
 PLACES, COMMUNE, TEAMS, TEAM = "places", "commune", "teams", "team"
@@ -172,7 +173,7 @@ def progress(campaign: Campaign, phase: Phase, *, level: str = PLACES, unit_id: 
                 # Communes are keyed negative so that they never meet a hamlet id.
                 by_area[-parents.get(hamlet_id, 0)] += n
         if level == PLACES:
-            for commune in campaign.communes:
+            for commune in by_name(campaign.communes):
                 lines.append(Line(f"a{commune.id}", commune.display_name,
                                   targets.get(("area", commune.id)), by_area.get(-commune.id, 0),
                                   drill=(COMMUNE, commune.id),
@@ -184,7 +185,7 @@ def progress(campaign: Campaign, phase: Phase, *, level: str = PLACES, unit_id: 
             if commune.id not in {c.id for c in campaign.communes}:
                 abort(404)
             own_target = targets.get(("area", commune.id))
-            hamlets = [a for a in commune.children if a.level == HAMLET]
+            hamlets = by_name(a for a in commune.children if a.level == HAMLET)
             for hamlet in hamlets:
                 lines.append(Line(f"a{hamlet.id}", hamlet.display_name,
                                   targets.get(("area", hamlet.id)), by_area.get(hamlet.id, 0),

@@ -87,4 +87,5 @@ def test_progress_map_colours_hamlets(open_page, shoot):
     colours = page.evaluate("""() => [...document.querySelectorAll('.leaflet-interactive')]
         .map(e => e.getAttribute('fill'))""")
     assert len(colours) == 105 and len(set(colours)) >= 2, set(colours)
+    page.wait_for_timeout(800)  # let Leaflet's zoom to all hamlets finish before the picture
     shoot(page, "reports-map")
