@@ -190,3 +190,32 @@ def test_excel_export_in_appendix_layout(app, scene, organizer):
     total = [sheet.cell(8, c).value for c in range(2, 6)]
     assert total == ["Tổng", 9000, 100, 5] and sheet.cell(8, 2).font.bold
     assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$4:$5"
+
+
+def test_organizer_adjusts_a_members_share_by_hand(app, scene, organizer):
+    from fieldops.reports.models import Target, TargetChange
+
+    campaign_id, phase_id = scene.campaign_id, scene.extra["phase_id"]
+    page = organizer.get(f"/campaigns/{campaign_id}/targets?phase={phase_id}")
+    html = page.get_data(as_text=True)
+    with app.app_context():
+        member = db.session.get(Team, scene.team_id).members[0]
+        member_id, name = member.id, member.full_name
+    assert name in html and "mức tối thiểu 10" in html
+    response = organizer.post(f"/campaigns/{campaign_id}/targets/set", data={
+        "phase": str(phase_id), "kind": "member", "unit": str(member_id), "value": "25",
+        "reason": "Phụ trách thêm ấp Chợ"})
+    assert response.status_code == 302
+    with app.app_context():
+        target = db.session.execute(db.select(Target).filter_by(member_id=member_id)).scalar_one()
+        change = db.session.execute(
+            db.select(TargetChange).filter_by(target_id=target.id)).scalar_one()
+        assert (target.value, change.before, change.after) == (25, None, 25)
+        assert change.reason == "Phụ trách thêm ấp Chợ"
+    refused = organizer.post(f"/campaigns/{campaign_id}/targets/set", data={
+        "phase": str(phase_id), "kind": "member", "unit": str(member_id), "value": "-3"},
+        follow_redirects=True)
+    assert "Phải là số nguyên không âm." in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.execute(
+            db.select(Target.value).filter_by(member_id=member_id)).scalar_one() == 25

@@ -63,8 +63,9 @@ def targets_page(campaign_id: int):
 
     rows = [(c, value(area=c)) for c in campaign.communes]
     hamlets = [(h, value(area=h)) for h in cascade.hamlets_of(commune)] if commune else []
-    teams = [(t, value(team=t)) for t in db.session.execute(
-        db.select(Team).filter_by(campaign_id=campaign.id).order_by(Team.id)).scalars()]
+    teams = [(t, value(team=t), [(m, value(member=m)) for m in t.members])
+             for t in db.session.execute(
+                 db.select(Team).filter_by(campaign_id=campaign.id).order_by(Team.id)).scalars()]
     settings = targets.settings_of(campaign)
     form = SettingsForm(data={"person_floor": settings.person_floor,
                               "phase_floor": _phase_floor(phase),
@@ -103,9 +104,9 @@ def set_target(campaign_id: int):
         abort(404)
     commune_id = request.form.get("commune", type=int)
     if not form.validate_on_submit():
+        label = {"area": "display_name", "team": "name", "member": "full_name"}[kind]
         for error in form.value.errors:
-            flash(f"{obj.display_name if kind == 'area' else getattr(obj, 'name', '')}: {error}",
-                  "error")
+            flash(f"{getattr(obj, label)}: {error}", "error")
         return _back(campaign, phase, service_id, commune_id)
     try:
         targets.set_target(phase, form.value.data, user=current_user, service_id=service_id,
