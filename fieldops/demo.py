@@ -132,4 +132,39 @@ def load_demo() -> bool:
     from fieldops.reports.demo import load_progress_demo
 
     load_progress_demo(hh)
+
+    # Both plans are over, and an ended campaign takes no registrations: a two-week trial that
+    # starts today lets a new user scan a desk's code and follow a citizen through.
+    _trial_week(nhon_trach, by_code)
     return True
+
+
+def _trial_week(commune, by_code: dict[str, Service]) -> None:
+    from datetime import time, timedelta
+
+    from fieldops.checkin.services import local_today
+    from fieldops.events import desks
+    from fieldops.events import services as events_services
+
+    today = local_today()
+    chosen = [by_code[c] for c in ("digital_signature", "vneid_install", "eid_level2")]
+    trial = campaigns.save_campaign(
+        None, title="Dùng thử: hỗ trợ tại bàn hai tuần (dữ liệu mẫu)",
+        issuing_unit="UBND xã Nhơn Trạch", start_date=today, end_date=today + timedelta(days=13),
+        description="Chiến dịch mẫu tính từ ngày nạp dữ liệu mẫu, để thử quét mã QR tại bàn, "
+                    "đăng ký nhanh và ghi nhận kết quả; các bàn theo Kế hoạch 63/KH-UBND.",
+        communes=[commune], services=chosen)
+    campaigns.save_phase(trial, None, name="Tuần dùng thử", start_date=today,
+                         end_date=today + timedelta(days=13))
+    event = events_services.save_event(
+        trial, None, title="Ngày hỗ trợ tại trụ sở UBND xã", event_date=today,
+        start_time=time(7, 0), end_time=time(17, 0), venue_name="Trụ sở UBND xã Nhơn Trạch",
+        expected_attendance=100)
+    volunteer = db.session.execute(db.select(User).filter_by(username="tinhnguyen")).scalar_one()
+    desks.save_desk(event, None, organisation="Viettel Đồng Nai", table_label="Bàn 1",
+                    purpose="Đăng ký, kích hoạt chữ ký số cá nhân",
+                    services=[by_code["digital_signature"], by_code["vneid_install"]],
+                    staff=[volunteer])
+    desks.save_desk(event, None, organisation="Công an xã Nhơn Trạch", table_label="Bàn 2",
+                    purpose="Kích hoạt định danh điện tử mức độ 2",
+                    services=[by_code["eid_level2"], by_code["vneid_install"]])

@@ -201,3 +201,27 @@ def test_pre_registration_writes_no_history_row_but_a_dated_record(app, client, 
         assert count(RegistrationChange) == 0  # the record itself says when and by whom
         registration = db.session.execute(db.select(Registration)).scalar_one()
         assert registration.source == "qr" and registration.created_at is not None
+
+
+def test_demo_trial_desk_takes_a_registration_today(app, demo, client):
+    import uuid
+
+    from fieldops.areas.models import Area
+    from fieldops.campaigns.models import Campaign
+    from fieldops.events.models import CHECKIN, HelpDesk, LaunchEvent
+
+    with app.app_context():
+        trial = db.session.execute(db.select(Campaign).where(
+            Campaign.title.startswith("Dùng thử"))).scalar_one()
+        desk = db.session.execute(db.select(HelpDesk).join(LaunchEvent).where(
+            LaunchEvent.campaign_id == trial.id, HelpDesk.table_label == "Bàn 1")).scalar_one()
+        token = desk.current_code(CHECKIN).token
+        service_id = desk.services[0].id
+        hamlet_id = db.session.execute(db.select(Area.id).filter_by(name="Chợ")).scalar_one()
+    form = client.get(f"/q/{token}", follow_redirects=True)
+    assert form.status_code == 200 and "Đăng ký nhanh" in form.get_data(as_text=True)
+    response = client.post(f"/checkin/{token}", data={
+        "submission_id": str(uuid.uuid4()), "full_name": "Nguyễn Văn Thử", "phone": "0987000111",
+        "hamlet_id": str(hamlet_id), "services": [str(service_id)], "consent": "y"})
+    assert response.status_code == 302 and "/checkin/ticket/" in response.headers["Location"]
+    assert "Nguyễn Văn Thử" in client.get(response.headers["Location"]).get_data(as_text=True)

@@ -226,7 +226,8 @@ def test_posters_need_live_codes(app, organizer, event_id):
 
 def test_the_nhon_trach_morning_is_in_the_demo(app, demo, organizer, client, tmp_path):
     with app.app_context():
-        event = db.session.execute(db.select(LaunchEvent)).scalar_one()
+        event = db.session.execute(
+            db.select(LaunchEvent).filter_by(event_date=date(2025, 10, 10))).scalar_one()
         assert (event.event_date, event.start_time, event.end_time) == (
             date(2025, 10, 10), time(7), time(11))
         assert sum(g.expected_count for g in event.groups) == 200
