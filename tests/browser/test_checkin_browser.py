@@ -71,7 +71,8 @@ def live_server(tmp_path_factory):
                                services=[by_code["vneid_install"], by_code["eid_level2"]],
                                staff=[volunteer])
         db.session.commit()
-        SCENE.update(desk_id=desk.id, token=desk.current_code(CHECKIN).token)
+        SCENE.update(desk_id=desk.id, token=desk.current_code(CHECKIN).token,
+                     database=str(instance / "checkin.db"))
 
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -170,3 +171,37 @@ def test_scan_preregister_record_find_reveal_export(open_page, shoot, tmp_path):
     assert (sheet["K2"].value, sheet["K2"].data_type, sheet["K2"].number_format) == (
         "********1234", "s", "@")
     assert (sheet["J2"].value, sheet["J2"].data_type) == ("0987111222", "s")
+
+
+def test_form_sent_without_network_is_stored_once_when_it_returns(open_page, shoot):
+    import sqlite3
+    from contextlib import closing
+
+    phone = open_page()
+    phone.goto(f"/checkin/{SCENE['token']}")
+    phone.locator("input[name=full_name]").fill("Trần Thị Mất Sóng")
+    phone.locator("input[name=phone]").fill("0987 222 333")
+    phone.get_by_label("Ấp Trâu").check()
+    phone.get_by_label("Cài đặt ứng dụng VNeID").check()
+    phone.locator("input[name=consent]").check()
+    submission_id = phone.locator("input[data-submission-id]").input_value()
+
+    # Weak 4G in the hamlet: the network is gone when the citizen taps the button.
+    phone.context.set_offline(True)
+    phone.get_by_role("button", name="Lấy số thứ tự").click()
+    expect(phone.locator(".offline-note")).to_be_visible()
+    shoot(phone, "checkin-offline")
+    with closing(sqlite3.connect(SCENE["database"])) as db:
+        stored = db.execute("SELECT count(*) FROM registration WHERE submission_id = ?",
+                            (submission_id,)).fetchone()[0]
+    assert stored == 0 and "/checkin/ticket/" not in phone.url
+
+    # The network comes back: the phone sends the held form by itself, once.
+    phone.context.set_offline(False)
+    phone.wait_for_url(re.compile(r"/checkin/ticket/"), timeout=10000)
+    expect(phone.locator("main")).to_contain_text("Trần Thị Mất Sóng")
+    phone.reload()  # a reload (or a second "online" event) must not store it again
+    with closing(sqlite3.connect(SCENE["database"])) as db:
+        stored = db.execute("SELECT count(*) FROM registration WHERE submission_id = ?",
+                            (submission_id,)).fetchone()[0]
+    assert stored == 1
