@@ -80,6 +80,9 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         # Wait up to 5 s for a writer instead of failing with "database is locked".
         options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
         options.setdefault("connect_args", {"timeout": 5})
+        # A file cannot drop a connection the way a database server can: pinging it before
+        # every request would only add a round trip to each one.
+        options.pop("pool_pre_ping", None)
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")

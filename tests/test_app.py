@@ -106,3 +106,11 @@ def test_wheel_carries_templates_static_and_migrations():
     pyproject = (Path(__file__).parents[1] / "pyproject.toml").read_text()
     for folder in ("templates", "static", "migrations"):
         assert f'"{folder}" = "fieldops/{folder}"' in pyproject
+
+
+def test_connections_are_pinged_only_for_a_database_server(tmp_path, monkeypatch):
+    monkeypatch.setenv("FIELDOPS_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    assert "pool_pre_ping" not in create_app().config["SQLALCHEMY_ENGINE_OPTIONS"]
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u@db.example/fieldops")
+    assert create_app().config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True

@@ -42,7 +42,9 @@ class CheckboxesField(SelectMultipleField):
 class SubmissionForm(FlaskForm):
     """A form that carries its submission id, so that sending it twice stores it once."""
 
-    submission_id = HiddenField(default=new_submission_id)
+    # An explicit label (the one WTForms would derive): a derived label is looked up in
+    # WTForms' translations, which loads a catalogue file from disk on every request.
+    submission_id = HiddenField("Submission Id", default=new_submission_id)
 
 
 class CheckinForm(SubmissionForm):

@@ -217,17 +217,29 @@ def refuse(submission_id: str, reason: str, *, source: str, payload: dict,
 # --- the queue -------------------------------------------------------------------------------
 
 
+# Built once per dialect: statements made per request cost more than running them.
+_QUEUE_UPSERTS: dict[str, sa.Insert] = {}
+
+
+def _queue_upsert(dialect: str) -> sa.Insert:
+    stmt = _QUEUE_UPSERTS.get(dialect)
+    if stmt is None:
+        counter = QueueCounter.__table__
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        stmt = insert(counter).values(desk_id=sa.bindparam("desk_id"), day=sa.bindparam("day"),
+                                      last_number=1)
+        # Concurrent callers serialise on the counter row: no two get the same number.
+        stmt = _QUEUE_UPSERTS[dialect] = stmt.on_conflict_do_update(
+            index_elements=["desk_id", "day"], set_={"last_number": counter.c.last_number + 1},
+        ).returning(counter.c.last_number)
+    return stmt
+
+
 def next_queue_number(desk_id: int, day: date) -> int:
     """Return the next number of a desk's queue for a day, atomically (one upsert)."""
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(QueueCounter).values(desk_id=desk_id, day=day, last_number=1)
-    # Concurrent callers serialise on the counter row: no two get the same number.
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["desk_id", "day"],
-        set_={"last_number": QueueCounter.__table__.c.last_number + 1},
-    ).returning(QueueCounter.__table__.c.last_number)
-    return db.session.execute(stmt).scalar_one()
+    connection = db.session.connection()
+    stmt = _queue_upsert(connection.dialect.name)
+    return connection.execute(stmt, {"desk_id": desk_id, "day": day}).scalar_one()
 
 
 def desk_queue(desk: HelpDesk, day: date | None = None) -> list[Registration]:
@@ -253,23 +265,34 @@ def call_next(desk: HelpDesk, user: User) -> Registration | None:
     return registration
 
 
+def hamlet_in_campaign(*columns: sa.ColumnElement) -> sa.Select:
+    """Return SELECT columns of the hamlet :hamlet_id if it lies in campaign :campaign_id."""
+    area, links = Area.__table__, campaign_communes
+    communes = sa.select(links.c.area_id).where(links.c.campaign_id == sa.bindparam("campaign_id"))
+    return sa.select(*columns).where(
+        area.c.id == sa.bindparam("hamlet_id"), area.c.level == HAMLET,
+        sa.or_(area.c.parent_id.in_(communes), ~communes.exists()))
+
+
+_HAMLET_CHECK = hamlet_in_campaign(Area.__table__.c.id)
+HAMLET_REQUIRED = _l("Hãy chọn thôn/ấp nơi bạn ở.")
+HAMLET_OUTSIDE = _l("Thôn/ấp này không thuộc địa bàn của chiến dịch.")
+
+
 def _check_hamlet_id(campaign_id: int, hamlet_id: int | None) -> None:
     """Raise unless the hamlet lies in one of the campaign's communes (any, if it names none)."""
     if not hamlet_id:
-        raise DomainError(_l("Hãy chọn thôn/ấp nơi bạn ở."), "hamlet_id")
-    communes = db.select(campaign_communes.c.area_id).where(
-        campaign_communes.c.campaign_id == campaign_id)
-    found = db.session.execute(db.select(Area.id).where(
-        Area.id == hamlet_id, Area.level == HAMLET,
-        sa.or_(Area.parent_id.in_(communes), ~communes.exists()))).first()
+        raise DomainError(HAMLET_REQUIRED, "hamlet_id")
+    found = db.session.connection().execute(
+        _HAMLET_CHECK, {"campaign_id": campaign_id, "hamlet_id": hamlet_id}).first()
     if found is None:
-        raise DomainError(_l("Thôn/ấp này không thuộc địa bàn của chiến dịch."), "hamlet_id")
+        raise DomainError(HAMLET_OUTSIDE, "hamlet_id")
 
 
 def _check_hamlet(campaign: Campaign, hamlet_id: int | None, required: bool) -> Area | None:
     if not hamlet_id:
         if required:
-            raise DomainError(_l("Hãy chọn thôn/ấp nơi bạn ở."), "hamlet_id")
+            raise DomainError(HAMLET_REQUIRED, "hamlet_id")
         return None
     _check_hamlet_id(campaign.id, hamlet_id)
     return db.session.get(Area, hamlet_id)
