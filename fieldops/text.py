@@ -19,6 +19,11 @@ def fold(text: str | None) -> str:
     return _SPACES.sub(" ", stripped).strip().lower()
 
 
+def fold_words(text: str | None) -> str:
+    """Return fold(text) with punctuation as spaces: "Xã/Phường" -> "xa phuong"."""
+    return " ".join(re.sub(r"[\W_]+", " ", fold(text)).split())
+
+
 def by_name(items) -> list:
     """Return places or people sorted as a Vietnamese list reads (accents ignored, Đ with D)."""
     return sorted(items, key=lambda item: (fold(item.name), item.name))

@@ -11,15 +11,9 @@ from flask import Flask
 from flask_babel import Babel
 from openpyxl import Workbook
 
-from fieldops.areas.imports import (
-    ImportFileError,
-    geometry_center,
-    parse_geojson,
-    parse_places,
-    read_table,
-    strip_kind_prefix,
-    validate_geometry,
-)
+from fieldops.areas.imports import parse_places, strip_kind_prefix
+from fieldops.areas.shapes import geometry_center, parse_geojson, validate_geometry
+from fieldops.uploads import ImportFileError, read_table
 
 TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
 

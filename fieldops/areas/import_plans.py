@@ -9,18 +9,13 @@ from flask_babel import lazy_gettext as _l
 
 from fieldops import uploads
 from fieldops.areas import services
-from fieldops.areas.imports import (
-    ImportFileError,
-    ImportProblem,
-    parse_geojson,
-    parse_places,
-    read_table,
-    strip_kind_prefix,
-)
+from fieldops.areas.imports import parse_places, strip_kind_prefix
 from fieldops.areas.models import COMMUNE, DISTRICT, HAMLET, PROVINCE, Area, AreaImport
+from fieldops.areas.shapes import parse_geojson
 from fieldops.db import db
 from fieldops.errors import DomainError
 from fieldops.text import fold
+from fieldops.uploads import ImportFileError, ImportProblem, read_table
 
 
 @dataclass

@@ -6,7 +6,7 @@ import json
 
 from flask_babel import lazy_gettext as _l
 
-from fieldops.areas.imports import split_kind_prefix, validate_geometry
+from fieldops.areas.imports import split_kind_prefix
 from fieldops.areas.models import (
     COMMUNE,
     DEFAULT_KIND,
@@ -17,6 +17,7 @@ from fieldops.areas.models import (
     PROVINCE,
     Area,
 )
+from fieldops.areas.shapes import geometry_center, validate_geometry
 from fieldops.db import db, now_utc
 from fieldops.errors import DomainError
 from fieldops.text import fold, nfc
@@ -150,8 +151,6 @@ def set_boundary(area: Area, geometry: dict | None) -> None:
         else:
             area.boundary = json.dumps(geometry, separators=(",", ":"))
             if area.latitude is None:
-                from fieldops.areas.imports import geometry_center
-
                 area.latitude, area.longitude = geometry_center(geometry)
     area.updated_at = now_utc()
     db.session.flush()

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
-from fieldops.areas.imports import ImportProblem, Message
-from fieldops.text import fold
+from fieldops.text import fold_words
+from fieldops.uploads import ImportProblem, Message
 
 POPULATION, ISSUED = "population_14plus", "issued"
 _PHASE = re.compile(r"(?:giai doan|gd|dot)\s*(\d+)")
@@ -60,10 +60,6 @@ class ParsedAppendix:
     total_row: int | None = None
 
 
-def _key(text: str) -> str:
-    return " ".join(re.sub(r"[\W_]+", " ", fold(text)).split())
-
-
 def clean_name(name: str) -> str:
     """Return a unit name with the glued town prefix split ("TTHưng Nhân" -> "TT Hưng Nhân")."""
     return _GLUED_TT.sub(r"\1 ", name.strip())
@@ -87,7 +83,7 @@ def parse_number(text: str) -> int | None:
 
 
 def _column_kind(label: str) -> tuple[str, int | None] | None:
-    key = _key(label)
+    key = fold_words(label)
     if key in ("stt", "s t t", "so thu tu", "tt"):
         return "stt", None
     if key in ("don vi", "ten don vi", "xa", "xa phuong", "xa thi tran", "ten xa", "dia ban",
@@ -154,7 +150,7 @@ def parse_appendix(table: list[tuple[int, list[str]]]) -> ParsedAppendix:
 
         stt = cell(by_kind.get(("stt", None), -1)) if ("stt", None) in by_kind else ""
         name = clean_name(cell(by_kind[("name", None)]))
-        if _key(stt) in _TOTAL_WORDS or _key(name) in _TOTAL_WORDS:
+        if fold_words(stt) in _TOTAL_WORDS or fold_words(name) in _TOTAL_WORDS:
             parsed.total_row = number
             for index, (kind, _phase, label) in columns.items():
                 if kind in ("stt", "name"):

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from fieldops.areas.imports import ImportFileError, ImportProblem, read_table, strip_kind_prefix
+from fieldops.areas.imports import strip_kind_prefix
 from fieldops.areas.models import Area
 from fieldops.auth.models import User
 from fieldops.campaigns.models import Campaign, Phase
@@ -26,6 +26,7 @@ from fieldops.reports.models import (
 )
 from fieldops.teams.models import Member, Team
 from fieldops.text import fold
+from fieldops.uploads import ImportFileError, ImportProblem, read_table
 
 
 def settings_of(campaign: Campaign) -> ProgressSettings:

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
 from fieldops import uploads
-from fieldops.areas.imports import ImportFileError, ImportProblem, read_table
 from fieldops.auth.models import User
 from fieldops.db import db
 from fieldops.errors import DomainError
 from fieldops.teams import services
 from fieldops.teams.models import Member, MemberImport
-from fieldops.text import fold, normalize_phone
+from fieldops.text import fold_words, normalize_phone
+from fieldops.uploads import ImportFileError, ImportProblem, read_table
 
 _LABELS = {"full_name": "Họ và tên", "phone": "Số điện thoại", "organisation": "Đơn vị",
            "it_savvy": "Am hiểu CNTT", "username": "Tài khoản"}
@@ -55,10 +54,6 @@ class MemberPlan:
         return sum(1 for r in self.rows if r.action == action)
 
 
-def _key(text: str) -> str:
-    return " ".join(re.sub(r"[\W_]+", " ", fold(text)).split())
-
-
 def plan_members(filename: str, content: bytes) -> MemberPlan:
     """Check every row of a member file against the stored organisations, accounts, phones."""
     plan = MemberPlan()
@@ -69,11 +64,11 @@ def plan_members(filename: str, content: bytes) -> MemberPlan:
         return plan
     # A title line may sit above the header: take the first row that names a phone column.
     start = next((i for i, (_, cells) in enumerate(table[:10])
-                  if any(_ALIASES.get(_key(c)) == "phone" for c in cells)), 0)
+                  if any(_ALIASES.get(fold_words(c)) == "phone" for c in cells)), 0)
     header_row, headers = table[start]
     positions: dict[str, int] = {}
     for index, header in enumerate(headers):
-        name = _ALIASES.get(_key(header))
+        name = _ALIASES.get(fold_words(header))
         if name and name not in positions:
             positions[name] = index
     columns = {name: headers[i] for name, i in positions.items()}
@@ -108,7 +103,7 @@ def plan_members(filename: str, content: bytes) -> MemberPlan:
                 "Chưa có tổ chức “%(value)s”. Hãy thêm tổ chức trước, hoặc sửa tên cho đúng.",
                 value=values["organisation"]) if values["organisation"] else
                 _l("Thiếu tên tổ chức (đơn vị)."))
-        flag = _key(values.get("it_savvy", ""))
+        flag = fold_words(values.get("it_savvy", ""))
         if flag not in _YES | _NO:
             report("it_savvy", _l("“%(value)s” không rõ: ghi “có”, “x” hoặc “1” nếu am hiểu "
                                   "CNTT, để trống nếu không.", value=values["it_savvy"]))
