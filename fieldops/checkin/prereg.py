@@ -27,6 +27,7 @@ from fieldops.checkin.services import (
     check_submission_id,
     clean_name,
     clean_phone,
+    dates_refusal,
     hamlet_in_campaign,
     local_today,
     next_queue_number,
@@ -34,7 +35,14 @@ from fieldops.checkin.services import (
 )
 from fieldops.db import db, now_utc
 from fieldops.errors import DomainError
-from fieldops.events.models import CHECKIN, DeskCode, HelpDesk, LaunchEvent, help_desk_services
+from fieldops.events.models import (
+    CHECKIN,
+    DeskCode,
+    HelpDesk,
+    LaunchEvent,
+    code_state,
+    help_desk_services,
+)
 from fieldops.text import fold
 
 
@@ -118,20 +126,10 @@ def code_facts(token: str) -> CodeFacts | None:
 
 
 def _refusal(facts: CodeFacts) -> str | None:
-    # The same rules as DeskCode.state() and services.campaign_refusal(), on plain values.
-    now = now_utc()
-    if facts.revoked_at is not None:
-        return "revoked"
-    if facts.valid_until is not None and now >= facts.valid_until:
-        return "expired"
-    if facts.valid_from is not None and now < facts.valid_from:
-        return "not_yet"
-    today = local_today()
-    if today > facts.end_date:
-        return "campaign_ended"
-    if today < facts.start_date:
-        return "campaign_not_started"
-    return None
+    state = code_state(facts.revoked_at, facts.valid_from, facts.valid_until, now_utc())
+    if state != "valid":
+        return state
+    return dates_refusal(facts.start_date, facts.end_date)
 
 
 def _allowed_services(found: dict[str, set[int]]) -> set[int]:

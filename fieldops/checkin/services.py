@@ -187,10 +187,15 @@ def code_refusal(code: DeskCode, at: datetime | None = None) -> str | None:
 
 def campaign_refusal(campaign: Campaign) -> str | None:
     """Return campaign_ended / campaign_not_started, or None while the campaign runs."""
+    return dates_refusal(campaign.start_date, campaign.end_date)
+
+
+def dates_refusal(start_date: date, end_date: date) -> str | None:
+    """Return campaign_ended / campaign_not_started for a campaign's dates, or None."""
     today = local_today()
-    if today > campaign.end_date:
+    if today > end_date:
         return "campaign_ended"
-    if today < campaign.start_date:
+    if today < start_date:
         return "campaign_not_started"
     return None
 

@@ -237,13 +237,19 @@ class DeskCode(db.Model):
 
     def state(self, at: datetime) -> str:
         """Return "valid", "revoked", "expired" or "not_yet" at a given moment."""
-        if self.revoked_at is not None:
-            return "revoked"
-        if self.valid_until is not None and at >= self.valid_until:
-            return "expired"
-        if self.valid_from is not None and at < self.valid_from:
-            return "not_yet"
-        return "valid"
+        return code_state(self.revoked_at, self.valid_from, self.valid_until, at)
+
+
+def code_state(revoked_at: datetime | None, valid_from: datetime | None,
+               valid_until: datetime | None, at: datetime) -> str:
+    """Return a code's state from its plain dates (the check-in POST reads no ORM objects)."""
+    if revoked_at is not None:
+        return "revoked"
+    if valid_until is not None and at >= valid_until:
+        return "expired"
+    if valid_from is not None and at < valid_from:
+        return "not_yet"
+    return "valid"
 
 
 class QRImage(db.Model):
