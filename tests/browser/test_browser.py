@@ -137,7 +137,9 @@ def test_create_campaign_with_two_phases(page, shoot):
         form.locator("input[name=name]").fill(name)
         form.locator("input[name=start_date]").fill(start)
         form.locator("input[name=end_date]").fill(end)
-        form.get_by_role("button", name="Thêm giai đoạn").click()
+        # Wait for the answer page before the next phase is typed into it.
+        with page.expect_navigation():
+            form.get_by_role("button", name="Thêm giai đoạn").click()
 
     phases = page.locator("section table.list tbody tr")
     add_phase("Giai đoạn 1", "05/12/2025", "15/12/2025")

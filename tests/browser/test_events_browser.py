@@ -85,7 +85,9 @@ def test_build_an_agenda_see_clashes_and_shift_it(open_page, shoot):
         form.locator("input[name=title]").fill(what)
         if parallel:
             form.locator("input[name=parallel]").check()
-        form.get_by_role("button", name="Thêm mục").click()
+        # Wait for the answer page: filling the next item into the page being left loses it.
+        with page.expect_navigation():
+            form.get_by_role("button", name="Thêm mục").click()
 
     add("07:00", "08:00", "Đón tiếp đại biểu")
     expect(page.get_by_text("Đã thêm mục vào chương trình.")).to_be_visible()
