@@ -28,12 +28,12 @@ def resource_dir(name: str) -> Path:
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: config, extensions, blueprints and commands."""
-    from fieldops import cli, i18n
+    from fieldops import cli, i18n, ratelimit
     from fieldops.auth import bp as auth_bp
     from fieldops.config import instance_path_from_env, load_config
     from fieldops.core import bp as core_bp
     from fieldops.db import db
-    from fieldops.extensions import csrf, limiter, migrate
+    from fieldops.extensions import csrf, migrate
 
     app = Flask(
         __name__,
@@ -49,7 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         _tune_engine(db.engine)
     migrate.init_app(app, db, directory=str(resource_dir("migrations")))
     csrf.init_app(app)
-    limiter.init_app(app)
+    ratelimit.init_app(app)
     i18n.init_app(app)
 
     from fieldops.auth import login
@@ -77,4 +77,5 @@ def _tune_engine(engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA mmap_size=268435456")
         cursor.close()

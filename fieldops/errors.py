@@ -13,9 +13,13 @@ class DomainError(Exception):
 
 
 def attach_to_form(form, error: DomainError) -> None:
-    """Put a domain error on the form field it names, or on the form as a whole."""
+    """Put a domain error on the form field it names, or on the form as a whole.
+
+    A field that already shows an error from the form's own checks keeps just that one.
+    """
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:
-        field.errors = [*field.errors, error.message]
+        if not field.errors:
+            field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)

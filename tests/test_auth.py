@@ -74,8 +74,7 @@ def test_repeated_failures_are_slowed_down(app, client, users):
 
 def test_sign_in_is_rate_limited_per_address(_schema, database_url, tmp_path, monkeypatch):
     monkeypatch.setenv("FIELDOPS_INSTANCE_PATH", str(tmp_path))
-    from fieldops import create_app
-    from fieldops.extensions import limiter
+    from fieldops import create_app, ratelimit
 
     limited = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
                           "WTF_CSRF_ENABLED": False})
@@ -90,7 +89,7 @@ def test_sign_in_is_rate_limited_per_address(_schema, database_url, tmp_path, mo
                         environ_base={"REMOTE_ADDR": "10.0.0.9"})
     assert other.status_code == 200
     with limited.app_context():
-        limiter.reset()
+        ratelimit.reset()
         from fieldops.db import db
 
         db.engine.dispose()

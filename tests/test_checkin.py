@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
+from fieldops.areas.models import Area
 from fieldops.checkin import citizen_id
 from fieldops.checkin.models import RefusedSubmission, Registration, RegistrationChange
 from fieldops.db import db, now_utc
 from fieldops.errors import DomainError
 from fieldops.events.models import DeskCode
+from tests import factories
 from tests.test_checkin_support import CCCD_1985, CCCD_2003, Scene, build_scene, checkin_data, sid
 
 
@@ -129,6 +132,21 @@ def test_bad_input_is_explained_and_stores_nothing(app, client, scene, overrides
         assert count(Registration) == 0 and count(RefusedSubmission) == 0
 
 
+def test_a_hamlet_of_another_campaigns_commune_is_refused(app, client, scene):
+    with app.app_context():
+        elsewhere = factories.commune_with_hamlets(province="Thái Bình", commune="Hưng Hà",
+                                                   hamlets=("Thôn Đông",))
+        factories.campaign([elsewhere])
+        db.session.commit()
+        hamlet = db.session.execute(db.select(Area.id).filter_by(name="Thôn Đông")).scalar_one()
+    response = client.post(f"/checkin/{scene.token}",
+                           data=checkin_data(scene, hamlet_id=str(hamlet)))
+    assert response.status_code == 422
+    assert "không thuộc địa bàn" in response.get_data(as_text=True)
+    with app.app_context():
+        assert count(Registration) == 0
+
+
 def test_a_5_mb_body_is_refused_in_vietnamese(app, client, scene):
     data = checkin_data(scene, full_name="A" * (5 * 1024 * 1024))
     response = client.post(f"/checkin/{scene.token}", data=data)
@@ -193,6 +211,43 @@ def test_public_form_is_rate_limited_per_code_and_address(scene, app, monkeypatc
     assert other.status_code == 200
     with limited.app_context():
         db.engine.dispose()
+
+
+def _redis_url() -> str:
+    """Return a Redis URL for limit tests; skip when none answers (CI requires one)."""
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        if os.environ.get("FIELDOPS_REDIS_REQUIRED") == "1":
+            pytest.fail("FIELDOPS_REDIS_REQUIRED=1 but no Redis on 127.0.0.1:6379")
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    return "redis://127.0.0.1:6379/0"
+
+
+def test_two_processes_share_the_limit_through_redis(scene, app):
+    from fieldops import create_app
+
+    # Two app instances stand for two worker processes: only the Redis store is shared.
+    config = {**app.config, "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": _redis_url(),
+              "CHECKIN_RATE_PER_ADDRESS": "3/minute"}
+    first, second = create_app(config).test_client(), create_app(config).test_client()
+    url = f"/checkin/{scene.token}"  # a new random token per test: counts start at zero
+    codes = [first.get(url).status_code, second.get(url).status_code,
+             first.get(url).status_code, second.get(url).status_code]
+    assert codes == [200, 200, 200, 429]
+
+
+def test_a_limit_store_that_is_down_does_not_turn_citizens_away(scene, app):
+    from fieldops import create_app
+
+    broken = create_app({**app.config, "RATELIMIT_ENABLED": True,
+                         "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0"})
+    response = broken.test_client().post(f"/checkin/{scene.token}", data=checkin_data(scene))
+    assert response.status_code == 302
+    with app.app_context():
+        assert count(Registration) == 1
 
 
 def test_pre_registration_writes_no_history_row_but_a_dated_record(app, client, scene):

@@ -14,7 +14,7 @@ from fieldops.auth.login import role_required
 from fieldops.auth.models import ORGANIZER, User
 from fieldops.db import db
 from fieldops.errors import DomainError, attach_to_form
-from fieldops.extensions import limiter
+from fieldops.ratelimit import per_address
 
 bp = Blueprint("auth", __name__)
 
@@ -27,7 +27,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit("30 per minute; 300 per hour", methods=["POST"])
+@per_address("sign-in", "30 per minute; 300 per hour")
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))

@@ -51,6 +51,14 @@ CONSENT_PURPOSE = _l(
     "hỗ trợ tôi các dịch vụ đã chọn trong chiến dịch này, rồi báo cáo số lượng đã hỗ trợ.")
 
 
+def _index_when_set(table: str, column: str, unique: bool = False) -> sa.Index:
+    """Return an index of the rows where `column` is set (SQLite and PostgreSQL alike)."""
+    where = sa.text(f"{column} IS NOT NULL")
+    prefix = "uq" if unique else "ix"
+    return sa.Index(f"{prefix}_{table}_{column}", column, unique=unique, sqlite_where=where,
+                    postgresql_where=where)
+
+
 class Registration(db.Model):
     """One citizen helped (or waiting to be) at a desk or a door, in one campaign."""
 
@@ -63,30 +71,31 @@ class Registration(db.Model):
     # A deleted desk, event or team must not take its records with it.
     event_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("launch_event.id", ondelete="SET NULL"), index=True)
+    # Looked up through the (desk_id, queue_day, queue_number) key below.
     desk_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("help_desk.id", ondelete="SET NULL"), index=True)
+        sa.ForeignKey("help_desk.id", ondelete="SET NULL"))
     team_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("team.id", ondelete="SET NULL"), index=True)
+        sa.ForeignKey("team.id", ondelete="SET NULL"))
     hamlet_id: Mapped[int | None] = mapped_column(sa.ForeignKey("area.id"), index=True)
     source: Mapped[str] = mapped_column(sa.String(10))
-    status: Mapped[str] = mapped_column(sa.String(10), default=WAITING, index=True)
+    status: Mapped[str] = mapped_column(sa.String(10), default=WAITING)
     #: the desk's queue for the local day (Asia/Ho_Chi_Minh), from 1
     queue_day: Mapped[date | None]
     queue_number: Mapped[int | None]
     full_name: Mapped[str] = mapped_column(sa.String(120))
     #: lower-case, without accents: "nguyen van" finds "Nguyễn Văn"
-    name_folded: Mapped[str] = mapped_column(sa.String(120), index=True)
+    name_folded: Mapped[str] = mapped_column(sa.String(120))  # searched inside: no index helps
     phone: Mapped[str | None] = mapped_column(sa.String(15))
     birth_year: Mapped[int | None]
     #: HMAC-SHA256 of the citizen ID number (crypto.citizen_hash); never the number itself
-    citizen_id_hash: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    citizen_id_hash: Mapped[str | None] = mapped_column(sa.String(64))
     citizen_id_last4: Mapped[str | None] = mapped_column(sa.String(4))
     #: Fernet token of the number, read only by an organizer's audited "show"
     citizen_id_encrypted: Mapped[str | None] = mapped_column(sa.Text)
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    volunteer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    volunteer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     called_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     void_reason: Mapped[str | None] = mapped_column(sa.String(255))
     created_at: Mapped[created_at]
@@ -106,6 +115,9 @@ class Registration(db.Model):
 
     __table_args__ = (
         sa.UniqueConstraint("desk_id", "queue_day", "queue_number"),
+        # Partial: a citizen's pre-registration leaves these empty and touches none of them.
+        *(_index_when_set("registration", column) for column in (
+            "team_id", "citizen_id_hash", "volunteer_id", "recorded_at")),
         sa.CheckConstraint(sa.text("status IN ('waiting', 'called', 'recorded', 'voided')"),
                            name="status"),
         sa.CheckConstraint(sa.text("source IN ('qr', 'desk', 'door', 'api')"), name="source"),
@@ -140,22 +152,25 @@ class RegistrationService(db.Model):
     __tablename__ = "registration_service"
 
     id: Mapped[int_pk]
+    # Looked up through the (registration_id, service_id) key below.
     registration_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("registration.id", ondelete="CASCADE"), index=True)
+        sa.ForeignKey("registration.id", ondelete="CASCADE"))
     service_id: Mapped[int] = mapped_column(sa.ForeignKey("service.id"), index=True)
     #: None while the citizen waits; then done, failed or follow_up
-    outcome: Mapped[str | None] = mapped_column(sa.String(10), index=True)
+    outcome: Mapped[str | None] = mapped_column(sa.String(10))
     failure_reason: Mapped[str | None] = mapped_column(sa.String(30))
     note: Mapped[str | None] = mapped_column(sa.String(255))
     #: crypto.dedup_key(campaign, service, citizen hash) while the record counts, else NULL:
     #: the unique constraint makes "one citizen, one service, one campaign" hold under races
-    dedup_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    dedup_key: Mapped[str | None] = mapped_column(sa.String(64))
 
     registration: Mapped[Registration] = relationship(back_populates="services")
     service: Mapped[Service] = relationship()
 
     __table_args__ = (
         sa.UniqueConstraint("registration_id", "service_id"),
+        _index_when_set("registration_service", "outcome"),
+        _index_when_set("registration_service", "dedup_key", unique=True),
         sa.CheckConstraint(
             sa.text("outcome IS NULL OR outcome IN ('done', 'failed', 'follow_up')"),
             name="outcome"),

@@ -1,24 +1,28 @@
 """The citizen's pre-registration from a desk's QR code: the busiest write of a launch morning.
 
-Written with SQLAlchemy Core statements built once, and as few round trips as the rules allow
-(one lookup of the code; one read for the replay check, the hamlet and the services; then the
-queue upsert and two inserts, a single statement on PostgreSQL), because a crowd scans at once
-and every write waits for the one before it (on SQLite the database, elsewhere the desk's
-queue counter).
+A crowd scans at once and every write waits for the one before it (on SQLite the database, on
+PostgreSQL the desk's queue counter), so this path is written for the fewest round trips and
+the shortest lock: statements built once from plain tables, one read for everything the rules
+need, then the write. It runs on its own connection and the view holds the transaction
+(`transaction()`): on PostgreSQL the write is one statement in autocommit mode, which commits
+as it ends; on SQLite it is BEGIN IMMEDIATE, three statements, COMMIT. No ORM session is
+involved unless the submission is refused or the form must be drawn again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects import postgresql
+from werkzeug.datastructures import MultiDict
 
-from fieldops.areas.models import Area
 from fieldops.campaigns.models import Campaign, Service, campaign_services
-from fieldops.checkin.models import QR, WAITING, QueueCounter, RefusedSubmission, Registration
+from fieldops.checkin.models import QR, WAITING, RefusedSubmission, Registration
 from fieldops.checkin.models import RegistrationService as RegService
 from fieldops.checkin.services import (
     HAMLET_OUTSIDE,
@@ -30,7 +34,7 @@ from fieldops.checkin.services import (
     dates_refusal,
     hamlet_in_campaign,
     local_today,
-    next_queue_number,
+    queue_upsert,
     refuse,
 )
 from fieldops.db import db, now_utc
@@ -45,9 +49,41 @@ from fieldops.events.models import (
 )
 from fieldops.text import fold
 
+#: what WTForms' BooleanField reads as unticked; anything else sent for the box is a tick
+_UNTICKED = ("", "false")
 
-class CodeFacts(NamedTuple):
-    """What a check-in POST needs to know about its code, desk, event and campaign."""
+
+class Submission(NamedTuple):
+    """The citizen's POST as plain values (WTForms only draws the form)."""
+
+    submission_id: str
+    full_name: str
+    phone: str
+    hamlet_id: int | None
+    service_ids: list[int]
+    consent: bool
+
+
+def _integer(value: str | None) -> int | None:
+    try:
+        number = int(value or "")
+    except ValueError:
+        return None
+    # An id no integer column can hold names nothing (and must not break the query).
+    return number if -2**31 <= number < 2**31 else None
+
+
+def read_submission(form: MultiDict) -> Submission:
+    """Read the posted form; values that are not numbers count as not chosen."""
+    return Submission(
+        submission_id=form.get("submission_id", ""), full_name=form.get("full_name", ""),
+        phone=form.get("phone", ""), hamlet_id=_integer(form.get("hamlet_id")),
+        service_ids=[n for n in map(_integer, form.getlist("services")) if n is not None],
+        consent=form.get("consent", "") not in _UNTICKED)
+
+
+class Facts(NamedTuple):
+    """Everything the rules need to know about one POST, read in one query."""
 
     token: str
     desk_id: int
@@ -58,39 +94,50 @@ class CodeFacts(NamedTuple):
     valid_from: datetime | None
     valid_until: datetime | None
     revoked_at: datetime | None
+    earlier_desk_id: int | None
+    earlier_name: str | None
+    refusal_id: int | None
+    hamlet_ok: bool
+    desk_services: str | None
+    campaign_services: str | None
 
 
-# Statements are built once at import, from plain tables, and run on the session's connection:
-# building and key-caching a statement per request cost more than the SQLite round trip.
-_code, _desk, _event, _campaign = (DeskCode.__table__, HelpDesk.__table__, LaunchEvent.__table__,
+def _facts_query() -> sa.Select:
+    """Build the one read: the code's facts, the replay check, the hamlet and the services."""
+    code, desk, event, campaign = (DeskCode.__table__, HelpDesk.__table__, LaunchEvent.__table__,
                                    Campaign.__table__)
-_registration, _refused = Registration.__table__, RefusedSubmission.__table__
-_CODE_FACTS = (
-    sa.select(_code.c.token, _code.c.desk_id, _desk.c.event_id, _campaign.c.id,
-              _campaign.c.start_date, _campaign.c.end_date, _code.c.valid_from,
-              _code.c.valid_until, _code.c.revoked_at)
-    .join(_desk, _desk.c.id == _code.c.desk_id)
-    .join(_event, _event.c.id == _desk.c.event_id)
-    .join(_campaign, _campaign.c.id == _event.c.campaign_id)
-    .where(_code.c.token == sa.bindparam("token"), _code.c.kind == CHECKIN))
+    registration, refused = Registration.__table__, RefusedSubmission.__table__
+    submission = sa.bindparam("submission_id", type_=sa.String)
 
-# Everything pre_register reads about a submission, in one round trip: the replay check
-# (a registration, else a refusal, under the submission id), whether the hamlet lies in the
-# campaign, and the services of the desk and of the campaign. Code facts are not cached: a
-# revoked or re-windowed code must refuse at once, in every worker process.
-_submission = sa.bindparam("submission_id")
-_FACTS_OF_SUBMISSION = sa.union_all(
-    sa.select(sa.literal("registration"), _registration.c.desk_id, _registration.c.name_folded)
-    .where(_registration.c.submission_id == _submission),
-    sa.select(sa.literal("refusal"), _refused.c.id, _refused.c.reason)
-    .where(_refused.c.submission_id == _submission),
-    hamlet_in_campaign(sa.literal("hamlet"), Area.__table__.c.id, sa.null()),
-    sa.select(sa.literal("desk_service"), help_desk_services.c.service_id, sa.null())
-    .where(help_desk_services.c.desk_id == sa.bindparam("desk_id")),
-    sa.select(sa.literal("campaign_service"), campaign_services.c.service_id, sa.null())
-    .where(campaign_services.c.campaign_id == sa.bindparam("campaign_id")))
+    def services_of(links: sa.Table, key: sa.Column, owner: sa.Column) -> sa.ScalarSelect:
+        return (sa.select(sa.func.aggregate_strings(sa.cast(links.c.service_id, sa.String), ","))
+                .where(key == owner).scalar_subquery())
+
+    return (
+        sa.select(
+            code.c.token, code.c.desk_id, desk.c.event_id, campaign.c.id, campaign.c.start_date,
+            campaign.c.end_date, code.c.valid_from, code.c.valid_until, code.c.revoked_at,
+            sa.select(registration.c.desk_id)
+            .where(registration.c.submission_id == submission).scalar_subquery(),
+            sa.select(registration.c.name_folded)
+            .where(registration.c.submission_id == submission).scalar_subquery(),
+            sa.select(refused.c.id).where(refused.c.submission_id == submission)
+            .scalar_subquery(),
+            sa.exists(hamlet_in_campaign(sa.literal(1), campaign_id=campaign.c.id)),
+            services_of(help_desk_services, help_desk_services.c.desk_id, code.c.desk_id),
+            services_of(campaign_services, campaign_services.c.campaign_id, campaign.c.id))
+        .join_from(code, desk, desk.c.id == code.c.desk_id)
+        .join(event, event.c.id == desk.c.event_id)
+        .join(campaign, campaign.c.id == event.c.campaign_id)
+        .where(code.c.token == sa.bindparam("token"), code.c.kind == CHECKIN))
+
+
+# Statements are built once at import and run with bind parameters: building and key-caching
+# a statement per request cost more than the SQLite round trip. Code facts are never cached:
+# a revoked or re-windowed code must refuse at once, in every worker process.
+_FACTS = _facts_query()
 _ALL_SERVICES = sa.select(Service.__table__.c.id)
-_INSERT_REGISTRATION = _registration.insert().returning(_registration.c.id)
+_INSERT_REGISTRATION = Registration.__table__.insert().returning(Registration.__table__.c.id)
 _INSERT_SERVICES = RegService.__table__.insert()
 _VALUES = ("submission_id", "campaign_id", "event_id", "desk_id", "hamlet_id", "source", "status",
            "queue_day", "full_name", "name_folded", "phone", "consent_at", "created_at")
@@ -98,110 +145,126 @@ _VALUES = ("submission_id", "campaign_id", "event_id", "desk_id", "hamlet_id", "
 
 def _postgresql_write() -> sa.Insert:
     """Return one statement that takes the queue number and inserts the record and services."""
-    counter, links = QueueCounter.__table__, RegService.__table__
-    number = (postgresql.insert(counter)
-              .values(desk_id=sa.bindparam("desk_id"), day=sa.bindparam("queue_day"),
-                      last_number=1)
-              .on_conflict_do_update(index_elements=["desk_id", "day"],
-                                     set_={"last_number": counter.c.last_number + 1})
-              .returning(counter.c.last_number).cte("number"))
-    registration = (_registration.insert().from_select(
+    registration, links = Registration.__table__, RegService.__table__
+    number = queue_upsert("postgresql").cte("number")
+    new = (registration.insert().from_select(
         [*_VALUES, "queue_number"],
-        sa.select(*(sa.bindparam(c, type_=_registration.c[c].type) for c in _VALUES),
+        sa.select(*(sa.bindparam(c, type_=registration.c[c].type) for c in _VALUES),
                   number.c.last_number))
-        .returning(_registration.c.id).cte("registration"))
+        .returning(registration.c.id).cte("registration"))
     service_ids = sa.bindparam("service_ids", type_=postgresql.ARRAY(sa.Integer))
     return links.insert().from_select(
         ["registration_id", "service_id"],
-        sa.select(registration.c.id, sa.func.unnest(service_ids, type_=sa.Integer)))
+        sa.select(new.c.id, sa.func.unnest(service_ids, type_=sa.Integer)))
 
 
 _POSTGRESQL_WRITE = _postgresql_write()
 
 
-def code_facts(token: str) -> CodeFacts | None:
-    """Return the facts of a check-in token in one query, or None for an unknown token."""
-    row = db.session.connection().execute(_CODE_FACTS, {"token": token}).first()
-    return CodeFacts(*row) if row else None
+class Transaction:
+    """The POST's own connection; `write()` opens the short write transaction where needed."""
+
+    def __init__(self, connection: sa.Connection) -> None:
+        self.connection = connection
+        self.postgresql = connection.dialect.name == "postgresql"
+
+    def write(self) -> None:
+        """Take the write lock now (SQLite); PostgreSQL's single statement needs none."""
+        if not self.postgresql:
+            # IMMEDIATE waits (busy timeout) for the lock here, not halfway through the writes;
+            # the reads before it ran outside any transaction (the sqlite3 module's default).
+            self.connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _refusal(facts: CodeFacts) -> str | None:
+@contextmanager
+def transaction() -> Iterator[Transaction]:
+    """Yield the check-in POST's connection; commit its write on leaving, undo it on an error."""
+    with db.engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            # The write is one statement: let it be its own transaction, committed as it ends.
+            connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+        try:
+            yield Transaction(connection)
+        except BaseException:
+            connection.rollback()
+            raise
+        connection.commit()
+
+
+def read_facts(tx: Transaction, token: str, submission: Submission) -> Facts | None:
+    """Return the facts for this token and submission, or None for an unknown token."""
+    row = tx.connection.execute(_FACTS, {
+        "token": token, "submission_id": submission.submission_id.strip(),
+        "hamlet_id": submission.hamlet_id}).first()
+    return Facts(*row) if row else None
+
+
+def _allowed_services(tx: Transaction, facts: Facts) -> set[int]:
+    """Return the desk's services, else the campaign's, else every service."""
+    listed = facts.desk_services or facts.campaign_services
+    if listed:
+        return {int(n) for n in listed.split(",")}
+    return set(tx.connection.execute(_ALL_SERVICES).scalars())
+
+
+def _refusal(facts: Facts) -> str | None:
     state = code_state(facts.revoked_at, facts.valid_from, facts.valid_until, now_utc())
     if state != "valid":
         return state
     return dates_refusal(facts.start_date, facts.end_date)
 
 
-def _allowed_services(found: dict[str, set[int]]) -> set[int]:
-    """Return the desk's services, else the campaign's, else every service."""
-    return (found["desk_service"] or found["campaign_service"]
-            or set(db.session.connection().execute(_ALL_SERVICES).scalars()))
-
-
-def pre_register(facts: CodeFacts, *, submission_id: str, full_name: str, phone: str | None,
-                 hamlet_id: int | None, service_ids: list[int], consent: bool) -> str:
+def pre_register(tx: Transaction, facts: Facts, submission: Submission) -> str:
     """Put a citizen in the desk's queue; return the submission id the ticket is under.
 
-    A replay (same submission id, same desk and name) returns at once and stores nothing.
+    A replay (same submission id, same desk and name) returns at once and stores nothing. A
+    refusal is added to the ORM session (the view commits it) and raised as RefusedError.
     """
-    submission_id = check_submission_id(submission_id)
-    # An id no integer column can hold names no hamlet (and must not fail the replay check).
-    hamlet_key = hamlet_id if hamlet_id and -2**31 <= hamlet_id < 2**31 else None
-    rows = db.session.connection().execute(_FACTS_OF_SUBMISSION, {
-        "submission_id": submission_id, "hamlet_id": hamlet_key,
-        "campaign_id": facts.campaign_id, "desk_id": facts.desk_id}).all()
-    found: dict[str, set[int]] = {"hamlet": set(), "desk_service": set(),
-                                  "campaign_service": set()}
-    before = None
-    for kind, ref, detail in rows:
-        if kind in found:
-            found[kind].add(ref)
-        elif before is None:
-            before = (kind, ref, detail)
-    if before is not None:
-        kind, ref, detail = before
-        if kind == "refusal":
-            raise RefusedError(db.session.get(RefusedSubmission, ref))
-        if ref != facts.desk_id or detail != fold(full_name):
+    submission_id = check_submission_id(submission.submission_id)
+    if facts.refusal_id is not None:
+        raise RefusedError(db.session.get(RefusedSubmission, facts.refusal_id))
+    if facts.earlier_desk_id is not None or facts.earlier_name is not None:
+        if facts.earlier_desk_id != facts.desk_id or facts.earlier_name != fold(
+                submission.full_name):
             raise DomainError(_l("Biểu mẫu này đã được gửi cho một người khác. Hãy tải lại "
                                  "trang để đăng ký người mới."))
         return submission_id
-    name = clean_name(full_name)
-    phone = clean_phone(phone, required=True)
-    if not consent:
+    name = clean_name(submission.full_name)
+    phone = clean_phone(submission.phone, required=True)
+    if not submission.consent:
         raise DomainError(_l("Cần đánh dấu đồng ý để đăng ký."), "consent")
-    # The same rule as services._check_hamlet_id, answered by the query above.
-    if not hamlet_id:
+    # The same rule as services._check_hamlet_id, answered by the one read.
+    if not submission.hamlet_id:
         raise DomainError(HAMLET_REQUIRED, "hamlet_id")
-    if not found["hamlet"]:
+    if not facts.hamlet_ok:
         raise DomainError(HAMLET_OUTSIDE, "hamlet_id")
-    allowed = _allowed_services(found)
-    chosen = [sid for sid in dict.fromkeys(service_ids) if sid in allowed]
+    allowed = _allowed_services(tx, facts)
+    chosen = [sid for sid in dict.fromkeys(submission.service_ids) if sid in allowed]
     if not chosen:
         raise DomainError(_l("Hãy chọn ít nhất một dịch vụ cần hỗ trợ."), "services")
     reason = _refusal(facts)
     if reason:
-        payload = {"full_name": name, "phone": phone, "hamlet_id": hamlet_id,
+        payload = {"full_name": name, "phone": phone, "hamlet_id": submission.hamlet_id,
                    "service_ids": chosen, "token": facts.token}
         raise RefusedError(refuse(submission_id, reason, source=QR, payload=payload,
                                   desk=db.session.get(HelpDesk, facts.desk_id)))
-    today = local_today()
+    today, now = local_today(), now_utc()
     values = {"submission_id": submission_id, "campaign_id": facts.campaign_id,
-              "event_id": facts.event_id, "desk_id": facts.desk_id, "hamlet_id": hamlet_id,
-              "source": QR, "status": WAITING, "queue_day": today, "full_name": name,
-              "name_folded": fold(name), "phone": phone, "consent_at": now_utc(),
-              "created_at": now_utc()}
-    # From here on the database holds its write lock (on PostgreSQL, the desk's counter row)
-    # until the view commits: keep it short.
-    connection = db.session.connection()
-    if connection.dialect.name == "postgresql":
-        # One round trip instead of three; a failed insert undoes the number with the rest.
-        connection.execute(_POSTGRESQL_WRITE, {**values, "service_ids": chosen})
+              "event_id": facts.event_id, "desk_id": facts.desk_id,
+              "hamlet_id": submission.hamlet_id, "source": QR, "status": WAITING,
+              "queue_day": today, "full_name": name, "name_folded": fold(name), "phone": phone,
+              "consent_at": now, "created_at": now}
+    # From here to the end of the view's `with` the write lock is held: keep it short.
+    tx.write()
+    if tx.postgresql:
+        # One round trip; a failed insert undoes the number with the rest.
+        tx.connection.execute(_POSTGRESQL_WRITE, {**values, "day": today, "service_ids": chosen})
         return submission_id
-    number = next_queue_number(facts.desk_id, today)
-    registration_id = connection.execute(
+    number = tx.connection.execute(
+        queue_upsert("sqlite"), {"desk_id": facts.desk_id, "day": today}).scalar_one()
+    registration_id = tx.connection.execute(
         _INSERT_REGISTRATION, {**values, "queue_number": number}).scalar_one()
-    connection.execute(_INSERT_SERVICES, [
+    tx.connection.execute(_INSERT_SERVICES, [
         {"registration_id": registration_id, "service_id": sid} for sid in chosen])
     # No history row: the record's own created_at and source say who made it and when.
     return submission_id

@@ -12,34 +12,28 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_limiter.util import get_remote_address
 from sqlalchemy.exc import IntegrityError
 
+from fieldops import ratelimit
 from fieldops.checkin import prereg, services
 from fieldops.checkin.forms import CheckinForm
 from fieldops.checkin.services import REFUSALS, RefusedError
 from fieldops.db import db
 from fieldops.errors import DomainError, attach_to_form
 from fieldops.events.models import HelpDesk
-from fieldops.extensions import csrf, limiter
+from fieldops.extensions import csrf
 from fieldops.forms import choices
 
 bp = Blueprint("public", __name__)
 
 
-def _token_key() -> str:
-    return (request.view_args or {}).get("token", "")
-
-
-def _token_and_address_key() -> str:
-    return f"{_token_key()}|{get_remote_address()}"
-
-
-# Generous: a whole crowd may come through one carrier address (CGNAT) at a launch event.
-per_code = limiter.limit(lambda: current_app.config["CHECKIN_RATE_PER_CODE"],
-                         key_func=_token_key, scope="checkin-code")
-per_address = limiter.limit(lambda: current_app.config["CHECKIN_RATE_PER_ADDRESS"],
-                            key_func=_token_and_address_key, scope="checkin-address")
+def _within_limits(token: str) -> None:
+    """Count the request against its code's limit and its code + address's; 429 when over."""
+    # Generous: a whole crowd may come through one carrier address (CGNAT) at a launch event.
+    config = current_app.config
+    ratelimit.enforce("checkin-code", token, config["CHECKIN_RATE_PER_CODE"])
+    ratelimit.enforce("checkin-address", f"{token}|{request.remote_addr}",
+                      config["CHECKIN_RATE_PER_ADDRESS"])
 
 
 @bp.before_request
@@ -57,9 +51,8 @@ def _too_large(error):
 
 @bp.route("/checkin/<token>", methods=["GET", "POST"])
 @csrf.exempt
-@per_code
-@per_address
 def form(token: str):
+    _within_limits(token)
     if request.method == "GET":
         code = services.find_code(token)
         if code is None:
@@ -68,40 +61,36 @@ def form(token: str):
         if reason:
             return render_template("checkin/refused.html", desk=code.desk,
                                    message=REFUSALS[reason]), 410
-    else:
-        # A POST needs only plain facts about the code: one light query (see prereg.py).
-        facts = prereg.code_facts(token)
-        if facts is None:
-            abort(404)
-    form = CheckinForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            prereg.pre_register(
-                facts, submission_id=form.submission_id.data, full_name=form.full_name.data,
-                phone=form.phone.data, hamlet_id=form.hamlet_id.data,
-                service_ids=form.services.data or [], consent=form.consent.data)
-            db.session.commit()
-        except RefusedError as error:
-            # The refusal itself is stored, so the organizer can follow up.
-            db.session.commit()
-            desk = db.session.get(HelpDesk, facts.desk_id)
-            return render_template("checkin/refused.html", desk=desk, message=error.message), 409
-        except DomainError as error:
-            db.session.rollback()
-            attach_to_form(form, error)
-        except IntegrityError:
-            # The same submission arrived twice at once: the other request stored it.
-            db.session.rollback()
-            if services.find_registration(form.submission_id.data) is None:
-                raise
-            return redirect(url_for(".ticket", submission_id=form.submission_id.data))
-        else:
-            return redirect(url_for(".ticket", submission_id=form.submission_id.data.strip()))
-        status = 422
-    elif form.is_submitted():
-        status = 422
-    # Choices are needed only to draw the form: a valid POST never builds them.
+        return _draw(token, CheckinForm())
+    # The POST reads plain values and runs on its own short transaction (see prereg.py);
+    # WTForms and the ORM come in only to draw the form again or to store a refusal.
+    submission = prereg.read_submission(request.form)
+    try:
+        with prereg.transaction() as tx:
+            facts = prereg.read_facts(tx, token, submission)
+            if facts is None:
+                abort(404)
+            submission_id = prereg.pre_register(tx, facts, submission)
+    except RefusedError as error:
+        # The refusal itself is stored, so the organizer can follow up.
+        db.session.commit()
+        desk = db.session.get(HelpDesk, facts.desk_id)
+        return render_template("checkin/refused.html", desk=desk, message=error.message), 409
+    except DomainError as error:
+        form = CheckinForm()
+        form.validate()
+        attach_to_form(form, error)
+        return _draw(token, form, 422)
+    except IntegrityError:
+        # The same submission arrived twice at once: the other request stored it.
+        submission_id = submission.submission_id.strip()
+        if services.find_registration(submission_id) is None:
+            raise
+    return redirect(url_for(".ticket", submission_id=submission_id))
+
+
+def _draw(token: str, form: CheckinForm, status: int = 200):
+    """Render the citizen's form with the desk's hamlets and services as its choices."""
     code = services.find_code(token)
     desk = code.desk
     hamlets = services.campaign_hamlets(desk.event.campaign)

@@ -226,7 +226,8 @@ def refuse(submission_id: str, reason: str, *, source: str, payload: dict,
 _QUEUE_UPSERTS: dict[str, sa.Insert] = {}
 
 
-def _queue_upsert(dialect: str) -> sa.Insert:
+def queue_upsert(dialect: str) -> sa.Insert:
+    """Return the upsert that bumps and returns a desk's number for :day (built once)."""
     stmt = _QUEUE_UPSERTS.get(dialect)
     if stmt is None:
         counter = QueueCounter.__table__
@@ -243,7 +244,7 @@ def _queue_upsert(dialect: str) -> sa.Insert:
 def next_queue_number(desk_id: int, day: date) -> int:
     """Return the next number of a desk's queue for a day, atomically (one upsert)."""
     connection = db.session.connection()
-    stmt = _queue_upsert(connection.dialect.name)
+    stmt = queue_upsert(connection.dialect.name)
     return connection.execute(stmt, {"desk_id": desk_id, "day": day}).scalar_one()
 
 
@@ -270,10 +271,18 @@ def call_next(desk: HelpDesk, user: User) -> Registration | None:
     return registration
 
 
-def hamlet_in_campaign(*columns: sa.ColumnElement) -> sa.Select:
-    """Return SELECT columns of the hamlet :hamlet_id if it lies in campaign :campaign_id."""
+def hamlet_in_campaign(*columns: sa.ColumnElement,
+                       campaign_id: sa.ColumnElement | None = None) -> sa.Select:
+    """Return SELECT columns of the hamlet :hamlet_id if it lies in the campaign.
+
+    The campaign is :campaign_id, or `campaign_id` when it is a column of an enclosing query.
+    """
     area, links = Area.__table__, campaign_communes
-    communes = sa.select(links.c.area_id).where(links.c.campaign_id == sa.bindparam("campaign_id"))
+    campaign = sa.bindparam("campaign_id") if campaign_id is None else campaign_id
+    communes = sa.select(links.c.area_id).where(links.c.campaign_id == campaign)
+    if campaign_id is not None:
+        # Two levels down from the enclosing query: say which table to take from there.
+        communes = communes.correlate(campaign_id.table)
     return sa.select(*columns).where(
         area.c.id == sa.bindparam("hamlet_id"), area.c.level == HAMLET,
         sa.or_(area.c.parent_id.in_(communes), ~communes.exists()))

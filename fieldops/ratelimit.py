@@ -1,0 +1,70 @@
+"""Rate limits for sign-in and the public check-in, counted with `limits` in memory or Redis.
+
+`limits` is the library under Flask-Limiter. We call it directly because Flask-Limiter's
+middleware ran on every request of the app, exempt routes included (about 0.1 ms each), to
+serve the two limits we have; the busiest route of a launch morning paid it on every POST.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache, wraps
+
+from flask import Flask, abort, current_app, request
+from limits import RateLimitItem, parse_many
+from limits.storage import storage_from_string
+from limits.strategies import FixedWindowRateLimiter
+
+_EXTENSION = "fieldops.ratelimit"
+
+
+def init_app(app: Flask) -> None:
+    """Give the app its store: memory:// in one process, redis://... shared by several."""
+    storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"])
+    app.extensions[_EXTENSION] = FixedWindowRateLimiter(storage)
+
+
+@lru_cache(maxsize=64)
+def _parsed(limits: str) -> tuple[RateLimitItem, ...]:
+    return tuple(parse_many(limits))
+
+
+def within(scope: str, key: str, limits: str) -> bool:
+    """Count one request under scope and key; False if it goes over any of the limits.
+
+    `limits` reads like "60/minute" or "30 per minute; 300 per hour".
+    """
+    if not current_app.config["RATELIMIT_ENABLED"]:
+        return True
+    strategy = current_app.extensions[_EXTENSION]
+    try:
+        # Count in every window, as a request that is refused by one still happened.
+        return all([strategy.hit(item, scope, key) for item in _parsed(limits)])
+    except Exception:  # noqa: BLE001 - a store that is down must not lock everyone out
+        current_app.logger.exception("rate-limit store unreachable; request let through")
+        return True
+
+
+def enforce(scope: str, key: str, limits: str) -> None:
+    """Stop the request with 429 (the app's own page) when it goes over the limits."""
+    if not within(scope, key, limits):
+        abort(429)
+
+
+def per_address(scope: str, limits: str, methods: tuple[str, ...] = ("POST",)):
+    """Decorate a view: limit each client address for the given methods."""
+
+    def decorator(view):
+        @wraps(view)
+        def limited(*args, **kwargs):
+            if request.method in methods:
+                enforce(scope, request.remote_addr or "", limits)
+            return view(*args, **kwargs)
+
+        return limited
+
+    return decorator
+
+
+def reset() -> None:
+    """Forget every count of the current app (tests, or after an incident)."""
+    current_app.extensions[_EXTENSION].storage.reset()
