@@ -46,7 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     db.init_app(app)
     with app.app_context():
-        _tune_engine(db.engine)
+        _tune_engine(db.engine, app.config["DATABASE_PING_AFTER_IDLE"])
     migrate.init_app(app, db, directory=str(resource_dir("migrations")))
     csrf.init_app(app)
     ratelimit.init_app(app)
@@ -63,11 +63,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
-def _tune_engine(engine) -> None:
-    """Turn on WAL, a busy timeout and foreign keys for every SQLite connection."""
-    if engine.dialect.name != "sqlite":
-        return
+def _tune_engine(engine, ping_after_idle: float) -> None:
+    """Turn on WAL, a busy timeout and foreign keys on SQLite; ping idle server connections."""
     from sqlalchemy import event
+
+    if engine.dialect.name != "sqlite":
+        _ping_when_idle(engine, ping_after_idle)
+        return
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:
@@ -79,3 +81,30 @@ def _tune_engine(engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA mmap_size=268435456")
         cursor.close()
+
+
+def _ping_when_idle(engine, idle_seconds: float) -> None:
+    """Ping a pooled connection before use when it sat idle; replace it if the server left.
+
+    pool_pre_ping would ping on every checkout: one more round trip on every request, where
+    a connection a busy worker used a moment ago is alive. (SQLAlchemy's documented
+    pessimistic check, on a checkout event, limited to idle connections.)
+    """
+    import time
+
+    from sqlalchemy import event, exc
+
+    @event.listens_for(engine, "checkin")
+    def _stamp(dbapi_connection, record) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping(dbapi_connection, record, proxy) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < idle_seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            # The pool discards this connection and checks out a fresh one.
+            raise exc.DisconnectionError(str(error)) from error

@@ -13,7 +13,9 @@ class DefaultConfig:
     """Settings a fresh install runs with."""
 
     SQLALCHEMY_DATABASE_URI: str | None = None  # filled with instance/fieldops.db
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    #: a pooled connection idle this long is pinged before use (database servers only)
+    DATABASE_PING_AFTER_IDLE = 10
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
     LANGUAGES = ("vi", "en")
@@ -79,9 +81,6 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         # Wait up to 5 s for a writer instead of failing with "database is locked".
         options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
         options.setdefault("connect_args", {"timeout": 5})
-        # A file cannot drop a connection the way a database server can: pinging it before
-        # every request would only add a round trip to each one.
-        options.pop("pool_pre_ping", None)
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")

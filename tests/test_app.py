@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from fieldops import create_app
 from fieldops.config import database_url
 from fieldops.db import db
@@ -108,9 +110,20 @@ def test_wheel_carries_templates_static_and_migrations():
         assert f'"{folder}" = "fieldops/{folder}"' in pyproject
 
 
-def test_connections_are_pinged_only_for_a_database_server(tmp_path, monkeypatch):
-    monkeypatch.setenv("FIELDOPS_INSTANCE_PATH", str(tmp_path))
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    assert "pool_pre_ping" not in create_app().config["SQLALCHEMY_ENGINE_OPTIONS"]
-    monkeypatch.setenv("DATABASE_URL", "postgresql://u@db.example/fieldops")
-    assert create_app().config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
+def test_a_connection_the_server_dropped_while_idle_is_replaced(app, database_url):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("only a database server drops connections (run with TEST_DATABASE_URL)")
+    import sqlalchemy as sa
+
+    pinging = create_app({**app.config, "DATABASE_PING_AFTER_IDLE": 0})
+    with pinging.app_context():
+        backend = db.session.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
+        db.session.remove()  # back to the pool, idle
+        admin = sa.create_engine(database_url)
+        with admin.connect() as connection:
+            connection.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+        admin.dispose()
+        # The next request gets a live connection, not "server closed the connection".
+        assert db.session.execute(sa.text("SELECT pg_backend_pid()")).scalar_one() != backend
+        db.session.remove()
+        db.engine.dispose()
