@@ -1,12 +1,14 @@
 """Benchmark the citizen check-in POST against a bare Flask insert, on SQLite and PostgreSQL.
 
-    .venv/bin/python benchmarks/bench_checkin.py [--seconds 6] [--sqlite-only]
+    .venv/bin/python benchmarks/bench_checkin.py [--seconds 6] [--sqlite-only] [--limits memory]
 
 Both apps run under gunicorn with 5 sync workers on loopback; wrk posts unique submission ids,
 each one twice, at 16 and 64 connections. Afterwards the script counts rows, distinct
 submission ids and queue numbers in the database: a duplicate or a skipped queue number shows.
 Needs wrk (apt-get install -y wrk) and gunicorn (pip install -e '.[scale]'). Not a test.
-The real app's rate limits are raised for the run (one address sends everything).
+The real app's rate limits are raised for the run (one address sends everything) and kept in
+Redis, as README's scale-out asks when several processes serve the app (--limits memory counts
+them per process instead).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+REDIS_URL = "redis://127.0.0.1:6379/0"
 WORKERS = 5
 
 BARE_APP = textwrap.dedent('''
@@ -226,7 +229,7 @@ def count_rows(url: str) -> dict:
             "bare_rows": bare}
 
 
-def bench_database(label: str, url: str, seconds: int, work: Path) -> list[dict]:
+def bench_database(label: str, url: str, seconds: int, work: Path, limits: str) -> list[dict]:
     """Run bare and real app at 16 and 64 connections on one database; return result rows."""
     instance = work / f"instance-{label}"
     instance.mkdir()
@@ -238,7 +241,8 @@ def bench_database(label: str, url: str, seconds: int, work: Path) -> list[dict]
            "BENCH_DATABASE_URL": url,
            # One loopback address sends everything: lift the per-address and per-code limits.
            "FIELDOPS_CHECKIN_RATE_PER_ADDRESS": "10000000/minute",
-           "FIELDOPS_CHECKIN_RATE_PER_CODE": "10000000/minute"}
+           "FIELDOPS_CHECKIN_RATE_PER_CODE": "10000000/minute",
+           "FIELDOPS_RATELIMIT_STORAGE_URI": limits}
     bare_port, app_port = free_port(), free_port()
     bare = gunicorn("bare_app:app", bare_port, env, work)
     real = gunicorn("fieldops:create_app()", app_port, env, ROOT)
@@ -271,7 +275,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=6)
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--limits", choices=("redis", "memory"), default="redis")
     args = parser.parse_args()
+    limits = REDIS_URL if args.limits == "redis" else "memory://"
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: apt-get install -y wrk")
     sys.path.insert(0, str(ROOT))
@@ -281,7 +287,8 @@ def main() -> None:
     results: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="bench-checkin-") as tmp:
         work = Path(tmp)
-        results += bench_database("sqlite", f"sqlite:///{work / 'bench.db'}", args.seconds, work)
+        results += bench_database("sqlite", f"sqlite:///{work / 'bench.db'}", args.seconds, work,
+                                  limits)
         if not args.sqlite_only:
             name = f"fieldops_bench_{secrets.token_hex(4)}"
             admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
@@ -291,7 +298,7 @@ def main() -> None:
                 url = sa.make_url(PG_ADMIN_URL).set(database=name).render_as_string(
                     hide_password=False)
                 (work / "bare_app.py").unlink(missing_ok=True)
-                results += bench_database("postgresql", url, args.seconds, work)
+                results += bench_database("postgresql", url, args.seconds, work, limits)
             finally:
                 with admin.connect() as connection:
                     connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -308,6 +315,7 @@ def main() -> None:
         counts = next(r["counts"] for r in results if r["db"] == label)
         print(f"{label}: {counts}")
     summary = {"benchmark": "checkin_post", "workers": WORKERS, "seconds": args.seconds,
+               "rate_limit_store": args.limits,
                "elapsed_s": round(time.monotonic() - started, 1), "results": results}
     print(json.dumps(summary, separators=(",", ":")))
 

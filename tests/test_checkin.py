@@ -90,6 +90,39 @@ def test_pre_register_gives_queue_numbers_and_resend_is_idempotent(app, client, 
         assert rows[0].citizen_id_hash is None
 
 
+@pytest.mark.parametrize("name, status", [("Nguyễn Văn An", 302), ("Lê Văn Cường", 422)])
+def test_a_resend_racing_the_first_copy_is_answered_as_a_replay(app, client, scene, monkeypatch,
+                                                              name, status):
+    from fieldops.checkin import prereg
+
+    data = checkin_data(scene)
+    stored = client.post(f"/checkin/{scene.token}", data=data)
+    read = prereg.read_facts
+    calls = []
+
+    def read_before_the_first_copy_committed(tx, token, submission):
+        facts = read(tx, token, submission)
+        calls.append(facts)
+        # The first read missed the other copy, which committed just after it.
+        return facts._replace(earlier_desk_id=None, earlier_name=None) if len(calls) == 1 \
+            else facts
+
+    monkeypatch.setattr(prereg, "read_facts", read_before_the_first_copy_committed)
+    response = client.post(f"/checkin/{scene.token}", data={**data, "full_name": name})
+    assert len(calls) == 2  # the write hit the unique submission id; the retry read again
+    assert response.status_code == status
+    if status == 302:
+        assert response.headers["Location"] == stored.headers["Location"]
+    else:
+        assert "đã được gửi cho một người khác" in response.get_data(as_text=True)
+    # Nothing doubled, and the failed write gave back its queue number.
+    client.post(f"/checkin/{scene.token}", data=checkin_data(scene, full_name="Trần Thị Bích"))
+    with app.app_context():
+        numbers = db.session.execute(
+            db.select(Registration.queue_number).order_by(Registration.id)).scalars().all()
+        assert numbers == [1, 2]
+
+
 def test_same_submission_id_for_another_person_is_refused(client, scene):
     data = checkin_data(scene)
     client.post(f"/checkin/{scene.token}", data=data)
@@ -232,11 +265,15 @@ def test_two_processes_share_the_limit_through_redis(scene, app):
     # Two app instances stand for two worker processes: only the Redis store is shared.
     config = {**app.config, "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": _redis_url(),
               "CHECKIN_RATE_PER_ADDRESS": "3/minute"}
-    first, second = create_app(config).test_client(), create_app(config).test_client()
+    apps = create_app(config), create_app(config)
+    first, second = (one.test_client() for one in apps)
     url = f"/checkin/{scene.token}"  # a new random token per test: counts start at zero
     codes = [first.get(url).status_code, second.get(url).status_code,
              first.get(url).status_code, second.get(url).status_code]
     assert codes == [200, 200, 200, 429]
+    for one in apps:
+        with one.app_context():
+            db.engine.dispose()
 
 
 def test_a_limit_store_that_is_down_does_not_turn_citizens_away(scene, app):
@@ -248,6 +285,8 @@ def test_a_limit_store_that_is_down_does_not_turn_citizens_away(scene, app):
     assert response.status_code == 302
     with app.app_context():
         assert count(Registration) == 1
+    with broken.app_context():
+        db.engine.dispose()
 
 
 def test_pre_registration_writes_no_history_row_but_a_dated_record(app, client, scene):

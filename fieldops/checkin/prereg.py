@@ -313,6 +313,9 @@ def _sqlite_write(tx: Transaction, values: dict, service_ids: list[int]) -> None
         cursor.executemany(_SERVICES.sql, [
             _SERVICES.parameters({"registration_id": cursor.lastrowid, "service_id": sid})
             for sid in service_ids])
+    except tx.connection.dialect.loaded_dbapi.IntegrityError as error:
+        # As SQLAlchemy would raise it: the view answers a racing resend the same way.
+        raise sa.exc.IntegrityError(_REGISTRATION.sql, None, error) from error
     finally:
         cursor.close()
     # No history row: the record's own created_at and source say who made it and when.

@@ -66,27 +66,32 @@ def form(token: str):
     # WTForms and the ORM come in only to draw the form again or to store a refusal.
     submission = prereg.read_submission(request.form)
     try:
-        with prereg.transaction() as tx:
-            facts = prereg.read_facts(tx, token, submission)
-            if facts is None:
-                abort(404)
-            submission_id = prereg.pre_register(tx, facts, submission)
+        try:
+            submission_id = _pre_register(token, submission)
+        except IntegrityError:
+            # The same submission arrived twice at once and the other request stored it
+            # first: asked again, it is a replay now (or refused, if it names someone else).
+            submission_id = _pre_register(token, submission)
     except RefusedError as error:
         # The refusal itself is stored, so the organizer can follow up.
         db.session.commit()
-        desk = db.session.get(HelpDesk, facts.desk_id)
+        desk = db.session.get(HelpDesk, error.refusal.desk_id)
         return render_template("checkin/refused.html", desk=desk, message=error.message), 409
     except DomainError as error:
         form = CheckinForm()
         form.validate()
         attach_to_form(form, error)
         return _draw(token, form, 422)
-    except IntegrityError:
-        # The same submission arrived twice at once: the other request stored it.
-        submission_id = submission.submission_id.strip()
-        if services.find_registration(submission_id) is None:
-            raise
     return redirect(url_for(".ticket", submission_id=submission_id))
+
+
+def _pre_register(token: str, submission: prereg.Submission) -> str:
+    """Pre-register in the POST's own transaction, committed on return; 404 for a bad token."""
+    with prereg.transaction() as tx:
+        facts = prereg.read_facts(tx, token, submission)
+        if facts is None:
+            abort(404)
+        return prereg.pre_register(tx, facts, submission)
 
 
 def _draw(token: str, form: CheckinForm, status: int = 200):
