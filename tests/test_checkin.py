@@ -271,6 +271,13 @@ def test_two_processes_share_the_limit_through_redis(scene, app):
     codes = [first.get(url).status_code, second.get(url).status_code,
              first.get(url).status_code, second.get(url).status_code]
     assert codes == [200, 200, 200, 429]
+    # Counted under limits' own key names, and forgotten when the minute is over.
+    import redis
+
+    store = redis.Redis.from_url(config["RATELIMIT_STORAGE_URI"])
+    keys = store.keys(f"LIMITS:LIMITER/checkin-address/{scene.token}|*")
+    assert len(keys) == 1 and int(store.get(keys[0])) == 4 and 0 < store.ttl(keys[0]) <= 60
+    store.close()
     for one in apps:
         with one.app_context():
             db.engine.dispose()

@@ -31,9 +31,9 @@ def _within_limits(token: str) -> None:
     """Count the request against its code's limit and its code + address's; 429 when over."""
     # Generous: a whole crowd may come through one carrier address (CGNAT) at a launch event.
     config = current_app.config
-    ratelimit.enforce("checkin-code", token, config["CHECKIN_RATE_PER_CODE"])
-    ratelimit.enforce("checkin-address", f"{token}|{request.remote_addr}",
-                      config["CHECKIN_RATE_PER_ADDRESS"])
+    ratelimit.enforce(("checkin-code", token, config["CHECKIN_RATE_PER_CODE"]),
+                      ("checkin-address", f"{token}|{request.remote_addr}",
+                       config["CHECKIN_RATE_PER_ADDRESS"]))
 
 
 @bp.before_request
