@@ -15,6 +15,7 @@ from limits.storage import RedisStorage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
 _EXTENSION = "fieldops.ratelimit"
+_SCRIPT = "fieldops.ratelimit.script"
 
 
 def init_app(app: Flask) -> None:
@@ -47,18 +48,29 @@ def within(*checks: tuple[str, str, str]) -> bool:
         return True
 
 
-def _within_redis(storage: RedisStorage, counted: list) -> bool:
-    """Count every window in one round trip, as limits' fixed window counts each in one.
+# limits' own fixed-window step (INCRBY, EXPIRE when the key is new) for several keys at once:
+# one command, one round trip, atomic, on any Redis version.
+_INCR_EXPIRE_ALL = """
+local counts = {}
+for i, key in ipairs(KEYS) do
+  counts[i] = redis.call("incrby", key, 1)
+  if counts[i] == 1 then
+    redis.call("expire", key, ARGV[i])
+  end
+end
+return counts
+"""
 
-    INCRBY, and EXPIRE NX (Redis 7) on a key that has just been made, under the same key
-    names as `limits`; MULTI keeps each pair atomic like its Lua script.
-    """
-    with storage.get_connection().pipeline(transaction=True) as pipe:
-        for item, scope, key in counted:
-            name = storage.prefixed_key(item.key_for(scope, key))
-            pipe.incrby(name, 1)
-            pipe.expire(name, item.get_expiry(), nx=True)
-        counts = pipe.execute()[::2]
+
+def _within_redis(storage: RedisStorage, counted: list) -> bool:
+    """Count every window in one round trip, under the same key names as `limits`."""
+    script = current_app.extensions.get(_SCRIPT)
+    if script is None:
+        script = current_app.extensions[_SCRIPT] = storage.get_connection().register_script(
+            _INCR_EXPIRE_ALL)
+    counts = script(keys=[storage.prefixed_key(item.key_for(scope, key))
+                          for item, scope, key in counted],
+                    args=[item.get_expiry() for item, _, _ in counted])
     return all(count <= item.amount for count, (item, _, _) in zip(counts, counted, strict=True))
 
 
