@@ -34,6 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from fieldops.core import bp as core_bp
     from fieldops.db import db
     from fieldops.extensions import csrf, migrate
+    from fieldops.sessions import LazyCookieSessionInterface
 
     app = Flask(
         __name__,
@@ -43,6 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=str(resource_dir("static")),
     )
     load_config(app, test_config)
+    app.session_interface = LazyCookieSessionInterface()
 
     db.init_app(app)
     with app.app_context():

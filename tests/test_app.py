@@ -127,3 +127,19 @@ def test_a_connection_the_server_dropped_while_idle_is_replaced(app, database_ur
         assert db.session.execute(sa.text("SELECT pg_backend_pid()")).scalar_one() != backend
         db.session.remove()
         db.engine.dispose()
+
+
+def test_the_session_signer_is_built_only_for_requests_with_a_cookie(app, monkeypatch):
+    built = []
+    interface = app.session_interface
+    real = interface.get_signing_serializer
+    monkeypatch.setattr(interface, "get_signing_serializer",
+                        lambda flask_app: built.append(1) or real(flask_app))
+    client = app.test_client()
+    assert client.get("/healthz").status_code == 200
+    assert built == []  # a citizen's phone with no cookie: nothing signed, nothing read
+    client.post("/language", data={"lang": "en", "next": "/"})  # kept in the session cookie
+    assert built and client.get_cookie("session") is not None
+    built.clear()
+    assert "Sign in" in client.get("/sign-in").get_data(as_text=True)
+    assert built  # the cookie is read (and its language kept)
