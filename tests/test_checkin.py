@@ -6,6 +6,7 @@ import json
 import os
 
 import pytest
+import sqlalchemy as sa
 
 from fieldops.areas.models import Area
 from fieldops.checkin import citizen_id
@@ -14,7 +15,15 @@ from fieldops.db import db, now_utc
 from fieldops.errors import DomainError
 from fieldops.events.models import DeskCode
 from tests import factories
-from tests.test_checkin_support import CCCD_1985, CCCD_2003, Scene, build_scene, checkin_data, sid
+from tests.test_checkin_support import (
+    CCCD_1985,
+    CCCD_2003,
+    Scene,
+    build_scene,
+    checkin_data,
+    sid,
+    today,
+)
 
 
 @pytest.fixture
@@ -302,6 +311,22 @@ def test_pre_registration_writes_no_history_row_but_a_dated_record(app, client, 
         assert count(RegistrationChange) == 0  # the record itself says when and by whom
         registration = db.session.execute(db.select(Registration)).scalar_one()
         assert registration.source == "qr" and registration.created_at is not None
+
+
+def test_the_fast_path_stores_values_exactly_as_the_orm_does(app, client, scene):
+    # The citizen's POST writes through the driver; a volunteer's walk-in through the ORM.
+    client.post(f"/checkin/{scene.token}", data=checkin_data(scene))
+    with app.app_context():
+        ours = db.session.execute(db.select(Registration)).scalar_one()
+        theirs = Registration(submission_id=sid(), campaign_id=scene.campaign_id, source="desk",
+                              full_name="B", name_folded="b", queue_day=ours.queue_day,
+                              consent_at=ours.consent_at, created_at=ours.created_at)
+        db.session.add(theirs)
+        db.session.commit()
+        stored = db.session.execute(sa.text(
+            "SELECT queue_day, consent_at, created_at FROM registration ORDER BY id")).all()
+        assert stored[0] == stored[1]  # same text on SQLite, same values on PostgreSQL
+        assert ours.created_at.tzinfo is not None and ours.queue_day == today()
 
 
 def test_demo_trial_desk_takes_a_registration_today(app, demo, client):

@@ -11,7 +11,7 @@ involved unless the submission is refused or the form must be drawn again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import NamedTuple
@@ -37,7 +37,7 @@ from fieldops.checkin.services import (
     queue_upsert,
     refuse,
 )
-from fieldops.db import db, now_utc
+from fieldops.db import DriverStatement, db, now_utc
 from fieldops.errors import DomainError
 from fieldops.events.models import (
     CHECKIN,
@@ -102,7 +102,7 @@ class Facts(NamedTuple):
     campaign_services: str | None
 
 
-def _facts_query() -> sa.Select:
+def _facts_query(dialect: str) -> sa.Select:
     """Build the one read: the code's facts, the replay check, the hamlet and the services."""
     code, desk, event, campaign = (DeskCode.__table__, HelpDesk.__table__, LaunchEvent.__table__,
                                    Campaign.__table__)
@@ -110,7 +110,11 @@ def _facts_query() -> sa.Select:
     submission = sa.bindparam("submission_id", type_=sa.String)
 
     def services_of(links: sa.Table, key: sa.Column, owner: sa.Column) -> sa.ScalarSelect:
-        return (sa.select(sa.func.aggregate_strings(sa.cast(links.c.service_id, sa.String), ","))
+        ids = sa.cast(links.c.service_id, sa.String)
+        # Each dialect's own "1,2,3" (aggregate_strings would bind the comma on every call).
+        listed = (sa.func.string_agg(ids, sa.literal_column("','")) if dialect == "postgresql"
+                  else sa.func.group_concat(ids))
+        return (sa.select(listed)
                 .where(key == owner).scalar_subquery())
 
     return (
@@ -135,49 +139,27 @@ def _facts_query() -> sa.Select:
 # Statements are built once at import and run with bind parameters: building and key-caching
 # a statement per request cost more than the SQLite round trip. Code facts are never cached:
 # a revoked or re-windowed code must refuse at once, in every worker process.
-_FACTS = _facts_query()
+_FACTS = _facts_query("postgresql")
 _ALL_SERVICES = sa.select(Service.__table__.c.id)
 _VALUES = ("submission_id", "campaign_id", "event_id", "desk_id", "hamlet_id", "source", "status",
            "queue_day", "full_name", "name_folded", "phone", "consent_at", "created_at")
 
 
-class _Compiled(NamedTuple):
-    """A statement compiled once for SQLite, run on the driver's cursor (see _sqlite_write)."""
-
-    sql: str
-    names: tuple[str, ...]
-    defaults: dict[str, object]
-    processors: dict[str, Callable]
-
-    @classmethod
-    def of(cls, statement: sa.Executable) -> _Compiled:
-        """Compile the statement and keep its parameter order, defaults and type processors."""
-        dialect = sqlite.dialect()
-        compiled = statement.compile(dialect=dialect)
-        processors = {name: processor for name, bind in compiled.binds.items()
-                      if (processor := bind.type.bind_processor(dialect))}
-        return cls(compiled.string, tuple(compiled.positiontup or ()),
-                   {name: bind.value for name, bind in compiled.binds.items()}, processors)
-
-    def parameters(self, values: dict) -> tuple:
-        """Return the driver's parameters, converted as SQLAlchemy would (dates, UTC times)."""
-        plain = {**self.defaults, **values}
-        return tuple(self.processors[name](plain[name]) if name in self.processors
-                     else plain[name] for name in self.names)
-
-
-def _sqlite_writes() -> tuple[_Compiled, _Compiled, _Compiled]:
+def _sqlite_statements() -> tuple[DriverStatement, ...]:
     registration, links = Registration.__table__, RegService.__table__
     columns = (*_VALUES, "queue_number")
-    return (_Compiled.of(queue_upsert("sqlite")),
-            _Compiled.of(registration.insert().values({c: sa.bindparam(c) for c in columns})),
-            _Compiled.of(links.insert().values(registration_id=sa.bindparam("registration_id"),
-                                               service_id=sa.bindparam("service_id"))))
+    dialect = sqlite.dialect()
+    return tuple(DriverStatement.compile(statement, dialect) for statement in (
+        _facts_query("sqlite"), queue_upsert("sqlite"),
+        registration.insert().values({c: sa.bindparam(c) for c in columns}),
+        links.insert().values(registration_id=sa.bindparam("registration_id"),
+                              service_id=sa.bindparam("service_id"))))
 
 
-# SQLAlchemy's work per statement (~40 us) would be spent holding SQLite's one write lock,
-# which every other worker waits for; these run straight on the driver's cursor instead.
-_NUMBER, _REGISTRATION, _SERVICES = _sqlite_writes()
+# On SQLite, SQLAlchemy's work per statement (~40 us) is most of a statement's cost, and in
+# the writes it is spent holding the one write lock every other worker waits for: these run
+# straight on the driver's cursor (still compiled and type-converted by SQLAlchemy).
+_SQLITE_FACTS, _NUMBER, _REGISTRATION, _SERVICES = _sqlite_statements()
 
 
 def _postgresql_write() -> sa.Insert:
@@ -230,9 +212,12 @@ def transaction() -> Iterator[Transaction]:
 
 def read_facts(tx: Transaction, token: str, submission: Submission) -> Facts | None:
     """Return the facts for this token and submission, or None for an unknown token."""
-    row = tx.connection.execute(_FACTS, {
-        "token": token, "submission_id": submission.submission_id.strip(),
-        "hamlet_id": submission.hamlet_id}).first()
+    values = {"token": token, "submission_id": submission.submission_id.strip(),
+              "hamlet_id": submission.hamlet_id}
+    if tx.postgresql:
+        row = tx.connection.execute(_FACTS, values).first()
+    else:
+        row = _SQLITE_FACTS.first(tx.connection, values)
     return Facts(*row) if row else None
 
 
@@ -305,9 +290,8 @@ def _sqlite_write(tx: Transaction, values: dict, service_ids: list[int]) -> None
     """Take the queue number, insert the record and its services (inside BEGIN IMMEDIATE)."""
     cursor = tx.connection.connection.dbapi_connection.cursor()
     try:
-        cursor.execute(_NUMBER.sql, _NUMBER.parameters(
-            {"desk_id": values["desk_id"], "day": values["queue_day"]}))
-        number = cursor.fetchone()[0]
+        number = _NUMBER.first(tx.connection, {"desk_id": values["desk_id"],
+                                               "day": values["queue_day"]}, cursor)[0]
         cursor.execute(_REGISTRATION.sql, _REGISTRATION.parameters(
             {**values, "queue_number": number}))
         cursor.executemany(_SERVICES.sql, [
