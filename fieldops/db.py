@@ -61,14 +61,16 @@ created_at = Annotated[datetime, mapped_column(UTCDateTime, default=now_utc)]
 
 
 class DriverStatement(NamedTuple):
-    """A Core statement compiled once for one dialect, then run on the driver's own cursor.
+    """A Core statement compiled once for one dialect, run through a DriverCursor.
 
     For the few statements where SQLAlchemy's per-call work (~40 us) is most of the cost:
-    SQLAlchemy still compiles them and converts values both ways (dates, UTC times).
+    SQLAlchemy still compiles them and converts values both ways (dates, UTC times), and its
+    exception types come out (IntegrityError, ...).
     """
 
     sql: str
-    names: tuple[str, ...]
+    #: parameter order for positional drivers (sqlite3); None for named ones (psycopg)
+    names: tuple[str, ...] | None
     defaults: dict[str, Any]
     processors: dict[str, Callable]
     results: tuple[Callable | None, ...]
@@ -82,26 +84,53 @@ class DriverStatement(NamedTuple):
                       if (processor := bind.type.dialect_impl(dialect).bind_processor(dialect))}
         results = tuple(column.type.dialect_impl(dialect).result_processor(dialect, None)
                         for column in getattr(statement, "selected_columns", ()))
-        return cls(compiled.string, tuple(compiled.positiontup or ()),
+        names = tuple(compiled.positiontup) if compiled.positiontup is not None else None
+        return cls(compiled.string, names,
                    {name: bind.value for name, bind in compiled.binds.items()}, processors,
                    results)
 
-    def parameters(self, values: dict) -> tuple:
+    def parameters(self, values: dict) -> tuple | dict:
         """Return the driver's parameters, converted as SQLAlchemy would."""
         plain = {**self.defaults, **values}
-        return tuple(self.processors[name](plain[name]) if name in self.processors
-                     else plain[name] for name in self.names)
+        for name, convert in self.processors.items():
+            plain[name] = convert(plain[name])
+        return plain if self.names is None else tuple(plain[name] for name in self.names)
 
-    def first(self, connection: sa.Connection, values: dict, cursor=None) -> tuple | None:
-        """Run on the connection's driver cursor (or the one given); return the first row."""
-        own = cursor is None
-        cursor = connection.connection.dbapi_connection.cursor() if own else cursor
-        try:
-            row = cursor.execute(self.sql, self.parameters(values)).fetchone()
-        finally:
-            if own:
-                cursor.close()
-        if row is None or not self.results:
-            return row
+    def row(self, raw: tuple | None) -> tuple | None:
+        """Convert a row the driver returned, as SQLAlchemy would."""
+        if raw is None or not self.results:
+            return raw
         return tuple(convert(value) if convert else value
-                     for convert, value in zip(self.results, row, strict=True))
+                     for convert, value in zip(self.results, raw, strict=True))
+
+
+class DriverCursor:
+    """The driver's own cursor on a SQLAlchemy connection, for DriverStatements."""
+
+    def __init__(self, connection: sa.Connection) -> None:
+        self.cursor = connection.connection.dbapi_connection.cursor()
+        self.error = connection.dialect.loaded_dbapi.Error
+
+    def __enter__(self) -> DriverCursor:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.cursor.close()
+
+    def run(self, statement: DriverStatement, values: dict, many: list[dict] | None = None):
+        """Execute the statement (for each of `many`, if given); return the driver's cursor."""
+        parameters = ([statement.parameters({**values, **one}) for one in many]
+                      if many is not None else statement.parameters(values))
+        try:
+            if many is not None:
+                self.cursor.executemany(statement.sql, parameters)
+            else:
+                self.cursor.execute(statement.sql, parameters)
+        except self.error as error:
+            raise sa.exc.DBAPIError.instance(statement.sql, parameters, error,
+                                             self.error) from error
+        return self.cursor
+
+    def first(self, statement: DriverStatement, values: dict) -> tuple | None:
+        """Execute the statement and return its first row, converted."""
+        return statement.row(self.run(statement, values).fetchone())

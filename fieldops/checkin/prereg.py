@@ -37,7 +37,7 @@ from fieldops.checkin.services import (
     queue_upsert,
     refuse,
 )
-from fieldops.db import DriverStatement, db, now_utc
+from fieldops.db import DriverCursor, DriverStatement, db, now_utc
 from fieldops.errors import DomainError
 from fieldops.events.models import (
     CHECKIN,
@@ -136,30 +136,8 @@ def _facts_query(dialect: str) -> sa.Select:
         .where(code.c.token == sa.bindparam("token"), code.c.kind == CHECKIN))
 
 
-# Statements are built once at import and run with bind parameters: building and key-caching
-# a statement per request cost more than the SQLite round trip. Code facts are never cached:
-# a revoked or re-windowed code must refuse at once, in every worker process.
-_FACTS = _facts_query("postgresql")
-_ALL_SERVICES = sa.select(Service.__table__.c.id)
 _VALUES = ("submission_id", "campaign_id", "event_id", "desk_id", "hamlet_id", "source", "status",
            "queue_day", "full_name", "name_folded", "phone", "consent_at", "created_at")
-
-
-def _sqlite_statements() -> tuple[DriverStatement, ...]:
-    registration, links = Registration.__table__, RegService.__table__
-    columns = (*_VALUES, "queue_number")
-    dialect = sqlite.dialect()
-    return tuple(DriverStatement.compile(statement, dialect) for statement in (
-        _facts_query("sqlite"), queue_upsert("sqlite"),
-        registration.insert().values({c: sa.bindparam(c) for c in columns}),
-        links.insert().values(registration_id=sa.bindparam("registration_id"),
-                              service_id=sa.bindparam("service_id"))))
-
-
-# On SQLite, SQLAlchemy's work per statement (~40 us) is most of a statement's cost, and in
-# the writes it is spent holding the one write lock every other worker waits for: these run
-# straight on the driver's cursor (still compiled and type-converted by SQLAlchemy).
-_SQLITE_FACTS, _NUMBER, _REGISTRATION, _SERVICES = _sqlite_statements()
 
 
 def _postgresql_write() -> sa.Insert:
@@ -177,7 +155,34 @@ def _postgresql_write() -> sa.Insert:
         sa.select(new.c.id, sa.func.unnest(service_ids, type_=sa.Integer)))
 
 
-_POSTGRESQL_WRITE = _postgresql_write()
+def _sqlite_writes() -> tuple[sa.Insert, sa.Insert, sa.Insert]:
+    """Return the queue upsert and the two inserts SQLite runs inside BEGIN IMMEDIATE."""
+    registration, links = Registration.__table__, RegService.__table__
+    return (queue_upsert("sqlite"),
+            registration.insert().values(
+                {c: sa.bindparam(c) for c in (*_VALUES, "queue_number")}),
+            links.insert().values(registration_id=sa.bindparam("registration_id"),
+                                  service_id=sa.bindparam("service_id")))
+
+
+class _Statements(NamedTuple):
+    facts: DriverStatement
+    writes: tuple[DriverStatement, ...]
+
+
+# Built once at import, compiled once per database, and run on the driver's cursor: here
+# SQLAlchemy's work per statement (~40 us) was most of a statement's cost, and on SQLite it was
+# spent holding the one write lock every other worker waits for. Code facts are never cached:
+# a revoked or re-windowed code must refuse at once, in every worker process.
+_STATEMENTS = {
+    "postgresql": _Statements(
+        DriverStatement.compile(_facts_query("postgresql"), postgresql.dialect()),
+        (DriverStatement.compile(_postgresql_write(), postgresql.dialect()),)),
+    "sqlite": _Statements(
+        DriverStatement.compile(_facts_query("sqlite"), sqlite.dialect()),
+        tuple(DriverStatement.compile(s, sqlite.dialect()) for s in _sqlite_writes())),
+}
+_ALL_SERVICES = sa.select(Service.__table__.c.id)
 
 
 class Transaction:
@@ -186,6 +191,7 @@ class Transaction:
     def __init__(self, connection: sa.Connection) -> None:
         self.connection = connection
         self.postgresql = connection.dialect.name == "postgresql"
+        self.statements = _STATEMENTS[connection.dialect.name]
 
     def write(self) -> None:
         """Take the write lock now (SQLite); PostgreSQL's single statement needs none."""
@@ -214,10 +220,8 @@ def read_facts(tx: Transaction, token: str, submission: Submission) -> Facts | N
     """Return the facts for this token and submission, or None for an unknown token."""
     values = {"token": token, "submission_id": submission.submission_id.strip(),
               "hamlet_id": submission.hamlet_id}
-    if tx.postgresql:
-        row = tx.connection.execute(_FACTS, values).first()
-    else:
-        row = _SQLITE_FACTS.first(tx.connection, values)
+    with DriverCursor(tx.connection) as cursor:
+        row = cursor.first(tx.statements.facts, values)
     return Facts(*row) if row else None
 
 
@@ -278,28 +282,17 @@ def pre_register(tx: Transaction, facts: Facts, submission: Submission) -> str:
               "consent_at": now, "created_at": now}
     # From here to the end of the view's `with` the write lock is held: keep it short.
     tx.write()
-    if tx.postgresql:
-        # One round trip; a failed insert undoes the number with the rest.
-        tx.connection.execute(_POSTGRESQL_WRITE, {**values, "day": today, "service_ids": chosen})
-        return submission_id
-    _sqlite_write(tx, values, chosen)
-    return submission_id
-
-
-def _sqlite_write(tx: Transaction, values: dict, service_ids: list[int]) -> None:
-    """Take the queue number, insert the record and its services (inside BEGIN IMMEDIATE)."""
-    cursor = tx.connection.connection.dbapi_connection.cursor()
-    try:
-        number = _NUMBER.first(tx.connection, {"desk_id": values["desk_id"],
-                                               "day": values["queue_day"]}, cursor)[0]
-        cursor.execute(_REGISTRATION.sql, _REGISTRATION.parameters(
-            {**values, "queue_number": number}))
-        cursor.executemany(_SERVICES.sql, [
-            _SERVICES.parameters({"registration_id": cursor.lastrowid, "service_id": sid})
-            for sid in service_ids])
-    except tx.connection.dialect.loaded_dbapi.IntegrityError as error:
-        # As SQLAlchemy would raise it: the view answers a racing resend the same way.
-        raise sa.exc.IntegrityError(_REGISTRATION.sql, None, error) from error
-    finally:
-        cursor.close()
+    with DriverCursor(tx.connection) as cursor:
+        if tx.postgresql:
+            # One round trip; a failed insert undoes the number with the rest.
+            write, = tx.statements.writes
+            cursor.run(write, {**values, "day": today, "service_ids": chosen})
+        else:
+            number, registration, services = tx.statements.writes
+            values["queue_number"] = cursor.first(number, {"desk_id": facts.desk_id,
+                                                            "day": today})[0]
+            cursor.run(registration, values)
+            cursor.run(services, {"registration_id": cursor.cursor.lastrowid},
+                       many=[{"service_id": sid} for sid in chosen])
     # No history row: the record's own created_at and source say who made it and when.
+    return submission_id
