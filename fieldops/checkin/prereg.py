@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import postgresql
 from werkzeug.datastructures import MultiDict
 
 from fieldops.campaigns.models import Campaign, Service, campaign_services
@@ -170,19 +170,23 @@ class _Statements(NamedTuple):
     writes: tuple[DriverStatement, ...]
 
 
-# Built once at import, compiled once per database, and run on the driver's cursor: here
+# Compiled once per process for the database in use, and run on the driver's cursor: here
 # SQLAlchemy's work per statement (~40 us) was most of a statement's cost, and on SQLite it was
 # spent holding the one write lock every other worker waits for. Code facts are never cached:
 # a revoked or re-windowed code must refuse at once, in every worker process.
-_STATEMENTS = {
-    "postgresql": _Statements(
-        DriverStatement.compile(_facts_query("postgresql"), postgresql.dialect()),
-        (DriverStatement.compile(_postgresql_write(), postgresql.dialect()),)),
-    "sqlite": _Statements(
-        DriverStatement.compile(_facts_query("sqlite"), sqlite.dialect()),
-        tuple(DriverStatement.compile(s, sqlite.dialect()) for s in _sqlite_writes())),
-}
+_COMPILED: dict[str, _Statements] = {}
 _ALL_SERVICES = sa.select(Service.__table__.c.id)
+
+
+def _statements(dialect: sa.Dialect) -> _Statements:
+    """Return the facts read and the writes, compiled for this dialect."""
+    found = _COMPILED.get(dialect.name)
+    if found is None:
+        writes = ((_postgresql_write(),) if dialect.name == "postgresql" else _sqlite_writes())
+        found = _COMPILED[dialect.name] = _Statements(
+            DriverStatement.compile(_facts_query(dialect.name), dialect),
+            tuple(DriverStatement.compile(write, dialect) for write in writes))
+    return found
 
 
 class Transaction:
@@ -191,7 +195,7 @@ class Transaction:
     def __init__(self, connection: sa.Connection) -> None:
         self.connection = connection
         self.postgresql = connection.dialect.name == "postgresql"
-        self.statements = _STATEMENTS[connection.dialect.name]
+        self.statements = _statements(connection.dialect)
 
     def write(self) -> None:
         """Take the write lock now (SQLite); PostgreSQL's single statement needs none."""
