@@ -121,18 +121,16 @@ def _facts_query(dialect: str) -> sa.Select:
         sa.select(
             code.c.token, code.c.desk_id, desk.c.event_id, campaign.c.id, campaign.c.start_date,
             campaign.c.end_date, code.c.valid_from, code.c.valid_until, code.c.revoked_at,
-            sa.select(registration.c.desk_id)
-            .where(registration.c.submission_id == submission).scalar_subquery(),
-            sa.select(registration.c.name_folded)
-            .where(registration.c.submission_id == submission).scalar_subquery(),
-            sa.select(refused.c.id).where(refused.c.submission_id == submission)
-            .scalar_subquery(),
+            # An earlier copy of this submission, stored or refused (both keys are unique).
+            registration.c.desk_id, registration.c.name_folded, refused.c.id,
             sa.exists(hamlet_in_campaign(sa.literal(1), campaign_id=campaign.c.id)),
             services_of(help_desk_services, help_desk_services.c.desk_id, code.c.desk_id),
             services_of(campaign_services, campaign_services.c.campaign_id, campaign.c.id))
         .join_from(code, desk, desk.c.id == code.c.desk_id)
         .join(event, event.c.id == desk.c.event_id)
         .join(campaign, campaign.c.id == event.c.campaign_id)
+        .outerjoin(registration, registration.c.submission_id == submission)
+        .outerjoin(refused, refused.c.submission_id == submission)
         .where(code.c.token == sa.bindparam("token"), code.c.kind == CHECKIN))
 
 
