@@ -81,7 +81,6 @@ def _tune_engine(engine, ping_after_idle: float) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA mmap_size=268435456")
         cursor.close()
 
 

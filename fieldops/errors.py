@@ -20,6 +20,6 @@ def attach_to_form(form, error: DomainError) -> None:
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:
         if not field.errors:
-            field.errors = [*field.errors, error.message]
+            field.errors = [error.message]
     else:
         form.form_errors.append(error.message)

@@ -17,11 +17,27 @@ from limits.strategies import FixedWindowRateLimiter
 _EXTENSION = "fieldops.ratelimit"
 _SCRIPT = "fieldops.ratelimit.script"
 
+# limits' own fixed-window step (INCRBY, EXPIRE when the key is new) for several keys at once:
+# one command, one round trip, atomic, on any Redis version.
+_INCR_EXPIRE_ALL = """
+local counts = {}
+for i, key in ipairs(KEYS) do
+  counts[i] = redis.call("incrby", key, 1)
+  if counts[i] == 1 then
+    redis.call("expire", key, ARGV[i])
+  end
+end
+return counts
+"""
+
 
 def init_app(app: Flask) -> None:
     """Give the app its store: memory:// in one process, redis://... shared by several."""
     storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"])
     app.extensions[_EXTENSION] = FixedWindowRateLimiter(storage)
+    # Registering only prepares the call (EVALSHA, loading the script on first miss): no I/O.
+    app.extensions[_SCRIPT] = (storage.get_connection().register_script(_INCR_EXPIRE_ALL)
+                               if isinstance(storage, RedisStorage) else None)
 
 
 @lru_cache(maxsize=64)
@@ -39,35 +55,18 @@ def within(*checks: tuple[str, str, str]) -> bool:
     strategy = current_app.extensions[_EXTENSION]
     # Count in every window, as a request that is refused by one still happened.
     counted = [(item, scope, key) for scope, key, limits in checks for item in _parsed(limits)]
+    script = current_app.extensions[_SCRIPT]
     try:
-        if isinstance(strategy.storage, RedisStorage):
-            return _within_redis(strategy.storage, counted)
+        if script is not None:
+            return _within_redis(script, strategy.storage, counted)
         return all([strategy.hit(item, scope, key) for item, scope, key in counted])
     except Exception:  # noqa: BLE001 - a store that is down must not lock everyone out
         current_app.logger.exception("rate-limit store unreachable; request let through")
         return True
 
 
-# limits' own fixed-window step (INCRBY, EXPIRE when the key is new) for several keys at once:
-# one command, one round trip, atomic, on any Redis version.
-_INCR_EXPIRE_ALL = """
-local counts = {}
-for i, key in ipairs(KEYS) do
-  counts[i] = redis.call("incrby", key, 1)
-  if counts[i] == 1 then
-    redis.call("expire", key, ARGV[i])
-  end
-end
-return counts
-"""
-
-
-def _within_redis(storage: RedisStorage, counted: list) -> bool:
+def _within_redis(script, storage: RedisStorage, counted: list) -> bool:
     """Count every window in one round trip, under the same key names as `limits`."""
-    script = current_app.extensions.get(_SCRIPT)
-    if script is None:
-        script = current_app.extensions[_SCRIPT] = storage.get_connection().register_script(
-            _INCR_EXPIRE_ALL)
     counts = script(keys=[storage.prefixed_key(item.key_for(scope, key))
                           for item, scope, key in counted],
                     args=[item.get_expiry() for item, _, _ in counted])

@@ -251,7 +251,8 @@ def pre_register(tx: Transaction, facts: Facts, submission: Submission) -> str:
     submission_id = check_submission_id(submission.submission_id)
     if facts.refusal_id is not None:
         raise RefusedError(db.session.get(RefusedSubmission, facts.refusal_id))
-    if facts.earlier_desk_id is not None or facts.earlier_name is not None:
+    # name_folded is never NULL: a name means the outer join found a stored copy.
+    if facts.earlier_name is not None:
         if facts.earlier_desk_id != facts.desk_id or facts.earlier_name != fold(
                 submission.full_name):
             raise DomainError(_l("Biểu mẫu này đã được gửi cho một người khác. Hãy tải lại "
