@@ -174,6 +174,19 @@ def test_bad_input_is_explained_and_stores_nothing(app, client, scene, overrides
         assert count(Registration) == 0 and count(RefusedSubmission) == 0
 
 
+def test_every_problem_of_a_form_is_shown_at_once(app, client, scene):
+    data = checkin_data(scene, phone="0123456789", consent="", services=[])
+    response = client.post(f"/checkin/{scene.token}", data=data)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    for message in ("không phải số di động Việt Nam", "Cần đánh dấu đồng ý",
+                    "ít nhất một dịch vụ"):
+        assert message in body
+    assert 'value="Nguyễn Văn An"' in body  # what was typed is kept
+    with app.app_context():
+        assert count(Registration) == 0
+
+
 def test_a_hamlet_of_another_campaigns_commune_is_refused(app, client, scene):
     with app.app_context():
         elsewhere = factories.commune_with_hamlets(province="Thái Bình", commune="Hưng Hà",

@@ -38,7 +38,7 @@ from fieldops.checkin.services import (
     refuse,
 )
 from fieldops.db import DriverCursor, DriverStatement, db, now_utc
-from fieldops.errors import DomainError
+from fieldops.errors import DomainError, DomainErrors
 from fieldops.events.models import (
     CHECKIN,
     DeskCode,
@@ -242,6 +242,36 @@ def _refusal(facts: Facts) -> str | None:
     return dates_refusal(facts.start_date, facts.end_date)
 
 
+def _check_fields(tx: Transaction, facts: Facts,
+                  submission: Submission) -> tuple[str, str, list[int]]:
+    """Return the clean name, phone and chosen services, or raise every field's problem."""
+    problems: list[DomainError] = []
+
+    def checked(rule, *args):
+        try:
+            return rule(*args)
+        except DomainError as error:
+            problems.append(error)
+            return None
+
+    name = checked(clean_name, submission.full_name)
+    phone = checked(clean_phone, submission.phone, True)
+    if not submission.consent:
+        problems.append(DomainError(_l("Cần đánh dấu đồng ý để đăng ký."), "consent"))
+    # The same rule as services._check_hamlet_id, answered by the one read.
+    if not submission.hamlet_id:
+        problems.append(DomainError(HAMLET_REQUIRED, "hamlet_id"))
+    elif not facts.hamlet_ok:
+        problems.append(DomainError(HAMLET_OUTSIDE, "hamlet_id"))
+    allowed = _allowed_services(tx, facts)
+    chosen = [sid for sid in dict.fromkeys(submission.service_ids) if sid in allowed]
+    if not chosen:
+        problems.append(DomainError(_l("Hãy chọn ít nhất một dịch vụ cần hỗ trợ."), "services"))
+    if problems:
+        raise problems[0] if len(problems) == 1 else DomainErrors(problems)
+    return name, phone, chosen
+
+
 def pre_register(tx: Transaction, facts: Facts, submission: Submission) -> str:
     """Put a citizen in the desk's queue; return the submission id the ticket is under.
 
@@ -258,19 +288,7 @@ def pre_register(tx: Transaction, facts: Facts, submission: Submission) -> str:
             raise DomainError(_l("Biểu mẫu này đã được gửi cho một người khác. Hãy tải lại "
                                  "trang để đăng ký người mới."))
         return submission_id
-    name = clean_name(submission.full_name)
-    phone = clean_phone(submission.phone, required=True)
-    if not submission.consent:
-        raise DomainError(_l("Cần đánh dấu đồng ý để đăng ký."), "consent")
-    # The same rule as services._check_hamlet_id, answered by the one read.
-    if not submission.hamlet_id:
-        raise DomainError(HAMLET_REQUIRED, "hamlet_id")
-    if not facts.hamlet_ok:
-        raise DomainError(HAMLET_OUTSIDE, "hamlet_id")
-    allowed = _allowed_services(tx, facts)
-    chosen = [sid for sid in dict.fromkeys(submission.service_ids) if sid in allowed]
-    if not chosen:
-        raise DomainError(_l("Hãy chọn ít nhất một dịch vụ cần hỗ trợ."), "services")
+    name, phone, chosen = _check_fields(tx, facts, submission)
     reason = _refusal(facts)
     if reason:
         payload = {"full_name": name, "phone": phone, "hamlet_id": submission.hamlet_id,
