@@ -16,7 +16,9 @@ FEATURES = (
     "events",
     "teams",
     "checkin",
+    "drive",
     "reports",
+    "accountability",
 )
 
 
@@ -28,7 +30,7 @@ def resource_dir(name: str) -> Path:
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: config, extensions, blueprints and commands."""
-    from fieldops import cli, i18n, ratelimit
+    from fieldops import cli, i18n, ratelimit, security, static_files, tasks, web
     from fieldops.auth import bp as auth_bp
     from fieldops.config import instance_path_from_env, load_config
     from fieldops.core import bp as core_bp
@@ -36,7 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from fieldops.extensions import csrf, migrate
     from fieldops.sessions import LazyCookieSessionInterface
 
-    app = Flask(
+    app = web.FieldopsFlask(
         __name__,
         instance_path=instance_path_from_env(),
         instance_relative_config=True,
@@ -48,24 +50,30 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     db.init_app(app)
     with app.app_context():
-        _tune_engine(db.engine, app.config["DATABASE_PING_AFTER_IDLE"])
+        _tune_engine(db.engine, app.config["DATABASE_PING_AFTER_IDLE"],
+                     app.config["DATABASE_BUSY_TIMEOUT"])
     migrate.init_app(app, db, directory=str(resource_dir("migrations")))
     csrf.init_app(app)
     ratelimit.init_app(app)
     i18n.init_app(app)
+    web.init_app(app)
+    tasks.init_app(app)
 
     from fieldops.auth import login
 
     login.init_app(app)
+    security.init_app(app)
     app.register_blueprint(core_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(tasks.bp)
     for feature in FEATURES:
         app.register_blueprint(importlib.import_module(f"fieldops.{feature}").bp)
+    static_files.init_app(app)  # after the blueprints: Leaflet's folder is one of theirs
     cli.init_app(app)
     return app
 
 
-def _tune_engine(engine, ping_after_idle: float) -> None:
+def _tune_engine(engine, ping_after_idle: float, busy_timeout: float) -> None:
     """Turn on WAL, a busy timeout and foreign keys on SQLite; ping idle server connections."""
     from sqlalchemy import event
 
@@ -79,7 +87,7 @@ def _tune_engine(engine, ping_after_idle: float) -> None:
         # WAL lets readers run beside a writer; NORMAL sync is safe with WAL.
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 

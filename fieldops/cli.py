@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import signal
+import threading
+
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
@@ -20,9 +23,23 @@ def _upgrade_database() -> None:
 
 
 def _serve(app: Flask, host: str, port: int, threads: int) -> None:
+    """Serve with waitress, with the task queue's worker threads beside it when embedded."""
     from waitress import serve
 
-    serve(app, host=host, port=port, threads=threads, ident="fieldops")
+    from fieldops.tasks import running_consumer
+
+    if threading.current_thread() is threading.main_thread():
+        # A service manager stops us with SIGTERM: leave waitress's loop as Ctrl+C does, so
+        # the worker threads are stopped cleanly below (waitress ends on SystemExit).
+        signal.signal(signal.SIGTERM, _exit_on_signal)
+    with running_consumer(app) as consumer:
+        if consumer is not None:
+            click.echo(f"Việc nền chạy trong tiến trình này ({app.config['TASK_WORKERS']} luồng).")
+        serve(app, host=host, port=port, threads=threads, ident="fieldops")
+
+
+def _exit_on_signal(signum, _frame) -> None:
+    raise SystemExit(128 + signum)
 
 
 @click.command("demo")
@@ -58,6 +75,20 @@ def serve_command(host: str, port: int, threads: int) -> None:
     _serve(current_app._get_current_object(), host, port, threads)
 
 
+@click.command("worker")
+@click.option("--workers", default=None, type=int,
+              help="Worker threads (default: TASK_WORKERS).")
+@with_appcontext
+def worker_command(workers: int | None) -> None:
+    """Run background jobs and schedules: with Redis, beside gunicorn's processes."""
+    from fieldops.tasks.queue import worker_consumer
+
+    app = current_app._get_current_object()
+    click.echo(f"fieldops worker: {app.config['TASK_QUEUE_URL'] or 'instance/tasks.db'}")
+    # Huey's own loop: Ctrl+C or SIGTERM stops it, a job cut short is marked failed.
+    worker_consumer(app, workers).run()
+
+
 @click.command("create-user")
 @click.argument("username")
 @click.option("--name", "full_name", required=True)
@@ -81,11 +112,37 @@ def create_user_command(username, full_name, role, phone, password) -> None:
     click.echo(f"Đã tạo tài khoản {username}.")
 
 
+@click.command("purge-personal-data")
+@click.option("--dry-run", is_flag=True, help="Say what would be removed, remove nothing.")
+@click.option("--campaign", "campaign_id", type=int, default=None, help="Only this campaign.")
+@with_appcontext
+def purge_personal_data_command(dry_run: bool, campaign_id: int | None) -> None:
+    """Remove citizens' personal data of campaigns past their retention period."""
+    from fieldops.drive import retention
+
+    items = retention.due(campaign_id=campaign_id) if dry_run else retention.purge_due(
+        campaign_id=campaign_id)
+    if not items:
+        click.echo("Không có dữ liệu cá nhân nào đến hạn xóa.")
+    for item in items:
+        c = item.counts
+        verb = "Sẽ xóa" if dry_run else "Đã xóa"
+        click.echo(
+            f"{verb} dữ liệu cá nhân của chiến dịch #{item.campaign.id} “{item.campaign.title}” "
+            f"(hết hạn lưu từ {item.due_on:%d/%m/%Y}): {c.registrations} hồ sơ đăng ký, "
+            f"{c.listed_people} người trong danh sách, {c.households} hộ, {c.visits} lượt đến "
+            f"nhà, {c.refusals} lượt gửi bị từ chối, {c.changes} dòng lịch sử.")
+    if not dry_run:
+        db.session.commit()
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(demo_command)
     app.cli.add_command(serve_command)
+    app.cli.add_command(worker_command)
     app.cli.add_command(create_user_command)
+    app.cli.add_command(purge_personal_data_command)
 
 
 def main() -> None:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Annotated, Any, NamedTuple
 
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import DeclarativeBase, mapped_column
+
+from fieldops.clock import now_utc
 
 # Stable constraint names, so Alembic can alter them on SQLite and PostgreSQL alike.
 NAMING_CONVENTION = {
@@ -43,11 +46,6 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
-def now_utc() -> datetime:
-    """Return the current time, timezone-aware, in UTC."""
-    return datetime.now(UTC)
-
-
 class Base(DeclarativeBase):
     """Declarative base carrying the naming convention."""
 
@@ -55,6 +53,10 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+#: the largest id an integer column holds on PostgreSQL; a larger one in a path or a form names
+#: nothing, and must be answered as such before it reaches a query
+MAX_ID = 2**31 - 1
 
 int_pk = Annotated[int, mapped_column(primary_key=True)]
 created_at = Annotated[datetime, mapped_column(UTCDateTime, default=now_utc)]
@@ -76,9 +78,11 @@ class DriverStatement(NamedTuple):
     results: tuple[Callable | None, ...]
 
     @classmethod
-    def compile(cls, statement: sa.Executable, dialect: sa.Dialect) -> DriverStatement:
-        """Compile the statement; keep its parameter order, defaults and type converters."""
-        compiled = statement.compile(dialect=dialect)
+    def compile(cls, statement: sa.Executable, dialect: sa.Dialect,
+                column_keys: list[str] | None = None) -> DriverStatement:
+        """Compile the statement (an INSERT or UPDATE of the column_keys, if given); keep its
+        parameter order, defaults and type converters."""
+        compiled = statement.compile(dialect=dialect, column_keys=column_keys)
         # dialect_impl: the dialect's own type (SQLite keeps dates and times as text).
         processors = {name: processor for name, bind in compiled.binds.items()
                       if (processor := bind.type.dialect_impl(dialect).bind_processor(dialect))}
@@ -89,12 +93,36 @@ class DriverStatement(NamedTuple):
                    {name: bind.value for name, bind in compiled.binds.items()}, processors,
                    results)
 
-    def parameters(self, values: dict) -> tuple | dict:
-        """Return the driver's parameters, converted as SQLAlchemy would."""
+    def _converted(self, values: dict) -> dict:
         plain = {**self.defaults, **values}
         for name, convert in self.processors.items():
             plain[name] = convert(plain[name])
+        return plain
+
+    def parameters(self, values: dict) -> tuple | dict:
+        """Return the driver's parameters, converted as SQLAlchemy would."""
+        plain = self._converted(values)
         return plain if self.names is None else tuple(plain[name] for name in self.names)
+
+    def many(self, shared: dict, rows: list[dict]) -> list[tuple | dict]:
+        """Return the driver's parameters for many rows of the same keys; what they all share
+        (a timestamp, an id) is converted once, not once a row."""
+        keys = rows[0].keys() if rows else ()
+        varying = [(name, convert) for name, convert in self.processors.items() if name in keys]
+        common = {**self.defaults, **shared}
+        for name, convert in self.processors.items():
+            if name not in keys:
+                common[name] = convert(common[name])
+        # itemgetter builds each positional row in C: this loop runs once per row of a batch.
+        pick = itemgetter(*self.names) if self.names and len(self.names) > 1 else None
+        result = []
+        for row in rows:
+            plain = {**common, **row}
+            for name, convert in varying:
+                plain[name] = convert(plain[name])
+            result.append(plain if self.names is None else pick(plain) if pick
+                          else tuple(plain[n] for n in self.names))
+        return result
 
     def row(self, raw: tuple | None) -> tuple | None:
         """Convert a row the driver returned, as SQLAlchemy would."""
@@ -119,8 +147,8 @@ class DriverCursor:
 
     def run(self, statement: DriverStatement, values: dict, many: list[dict] | None = None):
         """Execute the statement (for each of `many`, if given); return the driver's cursor."""
-        parameters = ([statement.parameters({**values, **one}) for one in many]
-                      if many is not None else statement.parameters(values))
+        parameters = (statement.many(values, many) if many is not None
+                      else statement.parameters(values))
         try:
             if many is not None:
                 self.cursor.executemany(statement.sql, parameters)

@@ -18,6 +18,9 @@ DEMO_USERS = (
     ("admin", "Nguyễn Văn An", "0912345678", ORGANIZER, "demo-admin-2025"),
     ("truongdoan", "Trần Thị Bích", "0987654321", TEAM_LEAD, "demo-lead-2025"),
     ("tinhnguyen", "Lê Minh Châu", "0901234567", VOLUNTEER, "demo-tnv-2025"),
+    # Hớn Quản's door-to-door drive: Thanh An's team lead and a member going door to door.
+    ("totruong", "Điểu Văn Thành", "0912876543", TEAM_LEAD, "demo-totruong-2025"),
+    ("gocua", "Lâm Thị Hạnh", "0903456789", VOLUNTEER, "demo-gocua-2025"),
 )
 
 # Hamlets of Nhơn Trạch commune named in plan 63/KH-UBND and around them. Populations are
@@ -133,18 +136,44 @@ def load_demo() -> bool:
 
     load_progress_demo(hh)
 
+    # --- the door-to-door drive (issue 12): Hớn Quản's "90 ngày, đêm", moved to now ---
+    from fieldops.drive.demo import build_hon_quan, load_lists_and_visits
+
+    load_lists_and_visits(build_hon_quan(by_code))
+
+    # --- reports on a clock (issue 14): Hưng Hà's communes report daily at 17:00 for a week ---
+    from fieldops.accountability.duty_demo import load_duty_demo
+
+    load_duty_demo(hh)
+
+    # --- the officials' own e-ID (issue 14): Hưng Hà's communes' rosters, one not sent ---
+    from fieldops.accountability.official_demo import load_officials_demo
+
+    load_officials_demo(hh)
+
     # Both plans are over, and an ended campaign takes no registrations: a two-week trial that
     # starts today lets a new user scan a desk's code and follow a citizen through.
     _trial_week(nhon_trach, by_code)
+
+    # --- accountability (issue 14): a spot-check on the trial, the ceremony's "5 rõ" tasks ---
+    from fieldops.accountability.check_demo import load_accountability_demo
+
+    load_accountability_demo()
+
+    # --- phase end (issue 14): Hưng Hà's phase 1 finished, checked, frozen by the schedule ---
+    from fieldops.accountability.phase_end_demo import load_phase_end_demo
+
+    load_phase_end_demo(hh)
     return True
 
 
 def _trial_week(commune, by_code: dict[str, Service]) -> None:
     from datetime import time, timedelta
 
-    from fieldops.checkin.services import local_today
+    from fieldops.clock import local_today
     from fieldops.events import desks
     from fieldops.events import services as events_services
+    from fieldops.events.demo import load_mobile_points
 
     today = local_today()
     chosen = [by_code[c] for c in ("digital_signature", "vneid_install", "eid_level2")]
@@ -156,9 +185,12 @@ def _trial_week(commune, by_code: dict[str, Service]) -> None:
         communes=[commune], services=chosen)
     campaigns.save_phase(trial, None, name="Tuần dùng thử", start_date=today,
                          end_date=today + timedelta(days=13))
+    # Before today's desks: the trial's newest desk is the one taking check-ins today.
+    load_mobile_points(trial, today)
     event = events_services.save_event(
         trial, None, title="Ngày hỗ trợ tại trụ sở UBND xã", event_date=today,
         start_time=time(7, 0), end_time=time(17, 0), venue_name="Trụ sở UBND xã Nhơn Trạch",
+        venue_address="Xã Nhơn Trạch, tỉnh Đồng Nai", latitude=10.7580, longitude=106.9200,
         expected_attendance=100)
     volunteer = db.session.execute(db.select(User).filter_by(username="tinhnguyen")).scalar_one()
     desks.save_desk(event, None, organisation="Viettel Đồng Nai", table_label="Bàn 1",
@@ -168,3 +200,7 @@ def _trial_week(commune, by_code: dict[str, Service]) -> None:
     desks.save_desk(event, None, organisation="Công an xã Nhơn Trạch", table_label="Bàn 2",
                     purpose="Kích hoạt định danh điện tử mức độ 2",
                     services=[by_code["eid_level2"], by_code["vneid_install"]])
+    # The trial's daily report, made by the demo volunteer for Nhơn Trạch (issue 14).
+    from fieldops.accountability.duty_demo import load_trial_duty
+
+    load_trial_duty(trial)

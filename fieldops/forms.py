@@ -1,4 +1,4 @@
-"""Form fields shared by features: Vietnamese dates and numbers."""
+"""Form fields shared by features: Vietnamese dates and numbers; the upload confirm form."""
 
 from __future__ import annotations
 
@@ -6,8 +6,17 @@ import re
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import Field, SelectChoice, StringField
 from wtforms.widgets import TextInput
+
+from fieldops.db import MAX_ID
+
+
+def id_choice(value) -> int:
+    """Coerce a chosen id; a number no id column holds (past MAX_ID) reads as 0, none chosen."""
+    number = int(value)
+    return number if -MAX_ID <= number <= MAX_ID else 0
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -103,3 +112,7 @@ class CoordinateField(Field):
         except ValueError:
             self.data = None
             raise ValueError(_l("Tọa độ phải là số thập phân, ví dụ 10.70123.")) from None
+
+
+class ConfirmUploadForm(FlaskForm):
+    """Confirm or cancel a staged upload; an import adds its own options by subclassing."""

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
 from datetime import date, datetime
+from io import BytesIO
+from pathlib import Path
 
-from flask import Flask, current_app, session
-from flask_babel import format_datetime, format_decimal, get_locale
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Flask, current_app, has_request_context, session
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 
 from fieldops.extensions import babel
 from fieldops.text import by_name
@@ -16,6 +23,8 @@ DATETIME_FORMAT = "dd/MM/yyyy HH:mm"
 
 def select_locale() -> str:
     """Return the language chosen in this session; Vietnamese unless English was picked."""
+    if not has_request_context():  # a command or a background job: the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("lang")
     if chosen in current_app.config["LANGUAGES"]:
         return chosen
@@ -36,18 +45,64 @@ def format_vn_datetime(value: datetime | None) -> str:
     return format_datetime(value, DATETIME_FORMAT) if value else ""
 
 
+def format_weekday(value: date) -> str:
+    """Return the day of the week in the interface language ("Thứ Hai", "Monday")."""
+    return format_date(value, "EEEE")
+
+
 def format_number(value: int | float | None) -> str:
     """Return a count grouped the way the current language writes it (225.208 / 225,208)."""
     return "" if value is None else format_decimal(value)
 
 
+#: compiled catalogs of this process, by the digest of their .po file
+_compiled: dict[str, bytes] = {}
+
+
+def compile_catalogs(source: Path, target: Path) -> Path:
+    """Compile every <lang>/LC_MESSAGES/*.po under source into .mo files under target.
+
+    The .po files are the only committed form of a translation: compiling them at start-up
+    means no stale or generator-dependent .mo can ship. A .mo is rewritten only when the
+    digest of its .po changed, and atomically, so several worker processes may start at once.
+    """
+    for po_path in sorted(source.glob("*/LC_MESSAGES/*.po")):
+        po_bytes = po_path.read_bytes()
+        digest = hashlib.sha256(po_bytes).hexdigest()
+        mo_path = target / po_path.relative_to(source).with_suffix(".mo")
+        stamp = mo_path.with_suffix(".sha256")
+        if mo_path.is_file() and stamp.is_file() and stamp.read_text() == digest:
+            continue
+        if digest not in _compiled:
+            catalog = read_po(BytesIO(po_bytes), locale=po_path.parts[-3])
+            buffer = BytesIO()
+            write_mo(buffer, catalog, use_fuzzy=False)
+            _compiled[digest] = buffer.getvalue()
+        mo_path.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomically(mo_path, _compiled[digest])
+        _write_atomically(stamp, digest.encode())
+    return target
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write a file under a temporary name and rename it: readers never see half of it."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(handle, "wb") as f:
+        f.write(data)
+    os.replace(temporary, path)
+
+
 def init_app(app: Flask) -> None:
-    """Attach Flask-Babel and the formatting filters."""
-    translations = str(app.root_path) + "/translations"
-    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", translations)
+    """Compile the catalogs into the instance folder; attach Flask-Babel and the filters."""
+    if "BABEL_TRANSLATION_DIRECTORIES" not in app.config:
+        compiled = compile_catalogs(
+            Path(app.root_path) / "translations", Path(app.instance_path) / "translations"
+        )
+        app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compiled)
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["vndate"] = format_vn_date
     app.jinja_env.filters["vndatetime"] = format_vn_datetime
+    app.jinja_env.filters["weekday"] = format_weekday
     app.jinja_env.filters["num"] = format_number
     app.jinja_env.filters["by_name"] = by_name
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())

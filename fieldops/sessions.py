@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Flask, Request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 
+from fieldops.security import cookie_secure
+
 
 class LazyCookieSessionInterface(SecureCookieSessionInterface):
     """Build the cookie signer only when a request brings a session cookie or sets one.
@@ -18,3 +20,7 @@ class LazyCookieSessionInterface(SecureCookieSessionInterface):
         if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
             return self.session_class()
         return super().open_session(app, request)
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        """Mark the cookie Secure by the app's rule (fieldops/security.py), per request."""
+        return cookie_secure()

@@ -29,9 +29,18 @@ def by_name(items) -> list:
     return sorted(items, key=lambda item: (fold(item.name), item.name))
 
 
+# Invisible format characters (Unicode category Cf): zero-width spaces and joiners, bidi marks,
+# embeddings, overrides and isolates, the BOM, the soft hyphen. Vietnamese needs none of them,
+# and they make a stored name differ from the one on screen ("Lê\u200bVăn" shows as "LêVăn")
+# or reorder what is shown (U+202E).
+_INVISIBLE = re.compile("[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u180e\u200b-\u200f"
+                        "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
+
+
 def nfc(text: str | None) -> str:
-    """Return text in NFC form with outer spaces removed (Windows-1258 decodes to NFD)."""
-    return unicodedata.normalize("NFC", text or "").strip()
+    """Return text in NFC form without invisible format characters, outer spaces removed
+    (Windows-1258 decodes to NFD)."""
+    return _INVISIBLE.sub("", unicodedata.normalize("NFC", text or "")).strip()
 
 
 # Mobile prefixes in use since the 2018 renumbering (Viettel, Vinaphone, MobiFone,

@@ -4,21 +4,55 @@ from __future__ import annotations
 
 import os
 import re
+import socket
+import threading
 
 import pytest
 
 from fieldops import create_app
 from fieldops.db import db
-from tests import factories
+from tests.factories import auth
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
-    """The database every test uses; its tables are emptied after each test."""
+def database_url(tmp_path_factory, worker_id) -> str:
+    """The database every test of this process uses; its tables are emptied after each test.
+
+    With pytest-xdist each worker gets its own: a SQLite file in its own temporary folder, or
+    on PostgreSQL a database named after TEST_DATABASE_URL's with the worker's id appended.
+    """
     url = os.environ.get("TEST_DATABASE_URL")
-    if url:
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    if worker_id == "master":
         return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    return _worker_database(url, worker_id)
+
+
+def _worker_database(url: str, worker_id: str) -> str:
+    """Create (once) a PostgreSQL database for one xdist worker; return its URL."""
+    from sqlalchemy import create_engine, make_url, text
+
+    base = make_url(url)
+    name = f"{base.database}_{worker_id}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        ).scalar()
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def static_build_dir(tmp_path_factory) -> str:
+    """One folder of compressed static copies for every app of the run (brotli on Leaflet
+    takes 0.5 s: once, not per test)."""
+    folder = str(tmp_path_factory.mktemp("static-build"))
+    os.environ["FIELDOPS_STATIC_BUILD_DIR"] = folder
+    return folder
 
 
 @pytest.fixture(scope="session")
@@ -55,6 +89,7 @@ def app(_schema, database_url, tmp_path, monkeypatch):
         ensure_builtin_services()
         db.session.commit()
     yield app
+    app.extensions["tasks"].close()
     with app.app_context():
         db.session.remove()
         _empty_tables()
@@ -70,6 +105,86 @@ def _empty_tables() -> None:
         else:
             for table in reversed(tables):
                 connection.execute(table.delete())
+
+
+def _consumer_threads() -> set[str]:
+    import threading
+
+    from fieldops.tasks.queue import THREAD_PREFIX
+
+    return {t.name for t in threading.enumerate() if t.name.startswith(THREAD_PREFIX)}
+
+
+@pytest.fixture(autouse=True)
+def _no_task_consumer_left():
+    """Fail a test that leaves the task queue's consumer threads running (they would keep
+    polling the next tests' databases in this pytest-xdist worker); a module's live server
+    may run one for all its tests."""
+    before = _consumer_threads()
+    yield
+    left = _consumer_threads() - before
+    assert not left, f"task consumer threads still running: {sorted(left)}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_task_consumer_at_the_end():
+    """Fail the run if any consumer thread outlived its module."""
+    yield
+    left = _consumer_threads()
+    assert not left, f"task consumer threads still running: {sorted(left)}"
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The Redis the suite may write to: TEST_REDIS_URL, by default database 15 (never 0,
+    where a deployment on this machine keeps its data). Skips when no Redis answers, unless
+    FIELDOPS_REDIS_REQUIRED=1 (as in .ci/run)."""
+    import redis
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    store = redis.Redis.from_url(url, socket_connect_timeout=1)
+    try:
+        store.ping()
+    except redis.RedisError as error:
+        if os.environ.get("FIELDOPS_REDIS_REQUIRED") == "1":
+            pytest.fail(f"FIELDOPS_REDIS_REQUIRED=1 but Redis at {url} did not answer: {error}")
+        pytest.skip(f"no Redis at {url}")
+    finally:
+        store.close()
+    return url
+
+
+class HungRedis:
+    """A TCP server that accepts connections and never answers: a Redis frozen by SIGSTOP
+    (the kernel still completes the handshake)."""
+
+    def __init__(self) -> None:
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.accepted: list[socket.socket] = []
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _ = self.server.accept()
+            except OSError:
+                return
+            self.accepted.append(connection)
+
+    def close(self) -> None:
+        self.server.close()
+        for connection in self.accepted:
+            connection.close()
+
+
+@pytest.fixture
+def hung_redis():
+    """A fake Redis that accepts connections and never answers."""
+    fake = HungRedis()
+    yield fake
+    fake.close()
 
 
 @pytest.fixture
@@ -88,7 +203,7 @@ def runner(app):
 def users(app):
     """One account per role, all with the password 'matkhau-123'."""
     with app.app_context():
-        made = factories.users()
+        made = auth.users()
         db.session.commit()
         return {role: user.username for role, user in made.items()}
 
@@ -96,7 +211,7 @@ def users(app):
 @pytest.fixture
 def organizer(client, users):
     """A client signed in as an organizer."""
-    factories.sign_in(client, users["organizer"])
+    auth.sign_in(client, users["organizer"])
     return client
 
 
@@ -108,6 +223,21 @@ def demo(app):
     with app.app_context():
         load_demo()
         db.session.commit()
+
+
+@pytest.fixture
+def scene(app, users):
+    """The check-in scene: a running campaign with an event today, two desks and a team on a
+    hamlet today (tests.factories.checkin.build_scene); returns its Scene of ids."""
+    from tests.factories.checkin import build_scene
+
+    return build_scene(app)
+
+
+@pytest.fixture
+def volunteer(app, scene):
+    """A client signed in as the scene's desk volunteer (tnv1, also a member of its team)."""
+    return auth.signed_in(app, "tnv1")
 
 
 def csrf_token(html: str) -> str:

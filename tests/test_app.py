@@ -72,7 +72,7 @@ def test_healthz_when_database_is_gone(tmp_path, monkeypatch):
 def test_assets_are_served_locally(client):
     page = client.get("/sign-in").get_data(as_text=True)
     assert "http://" not in page and "https://" not in page
-    with client.get("/static/css/app.css") as css:
+    with client.get("/static/css/app.css") as css:  # its plain name answers too
         assert css.status_code == 200 and b"font-family" in css.data
 
 
@@ -95,9 +95,12 @@ def test_demo_command_creates_database_loads_once_and_prints_logins(tmp_path, mo
     assert "http://127.0.0.1:5050/" in again.output
     from fieldops.areas.models import Area
     from fieldops.auth.models import User
+    from fieldops.demo import DEMO_USERS, HUNG_HA_COMMUNES
 
     with app.app_context():
-        assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 3
+        # The logins printed, and one account per Hưng Hà commune (its daily reports).
+        users = db.session.scalar(db.select(db.func.count()).select_from(User))
+        assert users == len(DEMO_USERS) + len(HUNG_HA_COMMUNES)
         names = set(db.session.scalars(db.select(Area.name)))
         assert {"Chợ", "Trâu", "Mỹ Khoan", "Phước Mỹ", "Tân Lễ", "Hưng Hà"} <= names
         db.engine.dispose()
@@ -110,6 +113,16 @@ def test_wheel_carries_templates_static_and_migrations():
         assert f'"{folder}" = "fieldops/{folder}"' in pyproject
 
 
+def _terminate(database_url: str, backend: int) -> None:
+    """Drop a connection from the server's side, as a restart or a network cut would."""
+    import sqlalchemy as sa
+
+    admin = sa.create_engine(database_url)
+    with admin.connect() as connection:
+        connection.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+    admin.dispose()
+
+
 def test_a_connection_the_server_dropped_while_idle_is_replaced(app, database_url):
     if not database_url.startswith("postgresql"):
         pytest.skip("only a database server drops connections (run with TEST_DATABASE_URL)")
@@ -119,13 +132,42 @@ def test_a_connection_the_server_dropped_while_idle_is_replaced(app, database_ur
     with pinging.app_context():
         backend = db.session.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
         db.session.remove()  # back to the pool, idle
-        admin = sa.create_engine(database_url)
-        with admin.connect() as connection:
-            connection.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
-        admin.dispose()
+        _terminate(database_url, backend)
         # The next request gets a live connection, not "server closed the connection".
         assert db.session.execute(sa.text("SELECT pg_backend_pid()")).scalar_one() != backend
         db.session.remove()
+        db.engine.dispose()
+
+
+def test_a_connection_dropped_while_pooled_fails_no_request(app, database_url, users, scene):
+    """Dropped under a busy worker (no ping): the request runs again on a new connection."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("only a database server drops connections (run with TEST_DATABASE_URL)")
+    import sqlalchemy as sa
+
+    from tests.factories.auth import sign_in
+    from tests.factories.checkin import checkin_data
+    from tests.test_checkin_api import body, token_for
+
+    headers = {"Authorization": f"Bearer {token_for(app, 'tnv1')}"}
+    busy = create_app({**app.config, "DATABASE_PING_AFTER_IDLE": 3600})
+    client = busy.test_client()
+    sign_in(client, "tnv1")
+    requests = {
+        "api": lambda: client.post("/api/registrations", json=body(scene), headers=headers),
+        "citizen": lambda: client.post(f"/checkin/{scene.token}", data=checkin_data(scene)),
+        "page": lambda: client.get(f"/checkin/desks/{scene.desk_id}"),
+        "health": lambda: client.get("/healthz"),
+    }
+    for name, send in requests.items():
+        with busy.app_context():
+            # The pool's one connection, about to be handed to the request.
+            backend = db.session.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
+            db.session.remove()
+        _terminate(database_url, backend)
+        answer = send()
+        assert answer.status_code in (200, 201, 302), (name, answer.status_code)
+    with busy.app_context():
         db.engine.dispose()
 
 

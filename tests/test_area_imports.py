@@ -14,8 +14,7 @@ from openpyxl import Workbook
 from fieldops.areas.imports import parse_places, strip_kind_prefix
 from fieldops.areas.shapes import geometry_center, parse_geojson, validate_geometry
 from fieldops.uploads import ImportFileError, read_table
-
-TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
+from tests.factories.areas import to_cp1258
 
 
 @pytest.fixture(autouse=True)
@@ -25,21 +24,6 @@ def babel_ctx():
     Babel(app)
     with app.app_context():
         yield
-
-
-def to_cp1258(text: str) -> bytes:
-    """Encode like Windows-1258: base letters precomposed, tone marks as combining characters."""
-    out = []
-    for char in text:
-        try:
-            char.encode("cp1258")
-            out.append(char)
-        except UnicodeEncodeError:
-            parts = unicodedata.normalize("NFD", char)
-            base = "".join(c for c in parts if c not in TONE_MARKS)
-            out.append(unicodedata.normalize("NFC", base) + "".join(c for c in parts
-                                                                    if c in TONE_MARKS))
-    return "".join(out).encode("cp1258")
 
 
 def places(csv_text: str):

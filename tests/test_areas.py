@@ -9,10 +9,11 @@ import re
 import openpyxl
 import pytest
 
-from fieldops.areas.models import Area, AreaImport
+from fieldops.areas.models import Area
 from fieldops.db import db
-from tests import factories
-from tests.test_area_imports import to_cp1258
+from fieldops.uploads.models import StagedUpload
+from tests.factories.areas import commune_with_hamlets, hung_ha, hung_ha_district, to_cp1258
+from tests.factories.auth import sign_in
 
 
 def _area(app, name: str, level: str | None = None) -> Area | None:
@@ -31,7 +32,7 @@ def _count(app, model=Area) -> int:
 @pytest.fixture
 def nhon_trach(app):
     with app.app_context():
-        commune = factories.commune_with_hamlets()
+        commune = commune_with_hamlets()
         db.session.commit()
         return commune.id
 
@@ -56,10 +57,7 @@ def test_organizer_builds_province_commune_hamlet(app, organizer):
 
 def test_commune_may_sit_under_a_district_from_older_plans(app, organizer):
     with app.app_context():
-        from fieldops.areas import services
-
-        province = services.save_area(None, level="province", name="Thái Bình")
-        district = services.save_area(None, level="district", name="Hưng Hà", parent=province)
+        district = hung_ha_district()
         db.session.commit()
         district_id = district.id
     organizer.post(f"/areas/new?level=commune&parent={district_id}",
@@ -107,7 +105,7 @@ def test_search_json_filters_by_level(organizer, nhon_trach):
 
 
 def test_team_lead_reads_but_cannot_edit_places(app, client, users, nhon_trach):
-    factories.sign_in(client, users["team_lead"])
+    sign_in(client, users["team_lead"])
     assert client.get(f"/areas/{nhon_trach}").status_code == 200
     assert client.post("/areas/new?level=province", data={"name": "X"}).status_code == 403
     assert client.get("/areas/import").status_code == 403
@@ -199,13 +197,13 @@ def test_import_excel_creates_communes_and_hamlets(app, organizer, nhon_trach):
 ])
 def test_bad_files_are_refused_with_row_and_column(app, organizer, nhon_trach, content, message):
     province_id = _area(app, "Đồng Nai").id
-    before = (_count(app), _count(app, AreaImport))
+    before = (_count(app), _count(app, StagedUpload))
     response = _upload(organizer, province_id, content)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "chưa có gì được lưu" in page
     assert message in page
-    assert (_count(app), _count(app, AreaImport)) == before
+    assert (_count(app), _count(app, StagedUpload)) == before
 
 
 def test_bad_row_names_its_row_and_column(app, organizer, nhon_trach):
@@ -274,7 +272,7 @@ def test_kind_word_is_split_only_when_it_is_the_kind(app):
     from fieldops.areas import services
 
     with app.app_context():
-        commune = factories.commune_with_hamlets(hamlets=())
+        commune = commune_with_hamlets(hamlets=())
         own = services.save_area(None, level="hamlet", name="Ấp Bến Cam", kind="ap",
                                  parent=commune)
         other = services.save_area(None, level="hamlet", name="Xóm Hố", kind="ap",
@@ -288,15 +286,10 @@ def test_kind_word_is_split_only_when_it_is_the_kind(app):
 
 
 def test_lists_read_in_vietnamese_order(app, organizer):
-    from fieldops.areas import services
-
     with app.app_context():
-        province = services.save_area(None, level="province", name="Thái Bình")
-        district = services.save_area(None, level="district", name="Hưng Hà", parent=province)
-        for name in ("Duyên Hải", "Điệp Nông", "Bắc Sơn", "Độc Lập", "Canh Tân"):
-            services.save_area(None, level="commune", name=name, parent=district)
+        communes = hung_ha(("Duyên Hải", "Điệp Nông", "Bắc Sơn", "Độc Lập", "Canh Tân"))
         db.session.commit()
-        district_id = district.id
+        district_id = communes[0].parent_id
     page = organizer.get(f"/areas/{district_id}").get_data(as_text=True)
     order = [page.index(f"Xã {name}") for name in
              ("Bắc Sơn", "Canh Tân", "Điệp Nông", "Độc Lập", "Duyên Hải")]

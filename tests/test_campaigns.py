@@ -6,13 +6,14 @@ import pytest
 
 from fieldops.campaigns.models import Campaign, Phase, Service
 from fieldops.db import db
-from tests import factories
+from tests.factories.areas import commune_with_hamlets
+from tests.factories.auth import sign_in
 
 
 @pytest.fixture
 def setup(app):
     with app.app_context():
-        commune = factories.commune_with_hamlets()
+        commune = commune_with_hamlets()
         service_ids = {s.code: s.id for s in db.session.execute(db.select(Service)).scalars()}
         db.session.commit()
         return {"commune": commune.id, "services": service_ids}
@@ -138,7 +139,7 @@ def test_organizer_adds_a_service_once(app, organizer):
 
 
 def test_volunteer_sees_campaigns_but_cannot_create(client, users, app, setup):
-    factories.sign_in(client, users["volunteer"])
+    sign_in(client, users["volunteer"])
     assert client.get("/campaigns").status_code == 200
     assert client.get("/campaigns/new").status_code == 403
     assert client.post("/services", data={"name_vi": "X"}).status_code == 403

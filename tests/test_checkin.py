@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 import sqlalchemy as sa
@@ -11,25 +10,19 @@ import sqlalchemy as sa
 from fieldops.areas.models import Area
 from fieldops.checkin import citizen_id
 from fieldops.checkin.models import RefusedSubmission, Registration, RegistrationChange
-from fieldops.db import db, now_utc
+from fieldops.clock import now_utc
+from fieldops.db import db
 from fieldops.errors import DomainError
 from fieldops.events.models import DeskCode
-from tests import factories
-from tests.test_checkin_support import (
+from tests.factories.areas import commune_with_hamlets
+from tests.factories.campaigns import CampaignFactory
+from tests.factories.checkin import (
     CCCD_1985,
     CCCD_2003,
-    Scene,
-    build_scene,
     checkin_data,
     sid,
     today,
 )
-
-
-@pytest.fixture
-def scene(app, users) -> Scene:
-    """A running campaign with an event today, two desks and a team (see build_scene)."""
-    return build_scene(app)
 
 
 def count(model) -> int:
@@ -113,8 +106,8 @@ def test_a_resend_racing_the_first_copy_is_answered_as_a_replay(app, client, sce
         facts = read(tx, token, submission)
         calls.append(facts)
         # The first read missed the other copy, which committed just after it.
-        return facts._replace(earlier_desk_id=None, earlier_name=None) if len(calls) == 1 \
-            else facts
+        return facts._replace(earlier_desk_id=None, earlier_name=None, same_person=None) \
+            if len(calls) == 1 else facts
 
     monkeypatch.setattr(prereg, "read_facts", read_before_the_first_copy_committed)
     response = client.post(f"/checkin/{scene.token}", data={**data, "full_name": name})
@@ -189,9 +182,9 @@ def test_every_problem_of_a_form_is_shown_at_once(app, client, scene):
 
 def test_a_hamlet_of_another_campaigns_commune_is_refused(app, client, scene):
     with app.app_context():
-        elsewhere = factories.commune_with_hamlets(province="Thái Bình", commune="Hưng Hà",
+        elsewhere = commune_with_hamlets(province="Thái Bình", commune="Hưng Hà",
                                                    hamlets=("Thôn Đông",))
-        factories.campaign([elsewhere])
+        CampaignFactory(communes=[elsewhere])
         db.session.commit()
         hamlet = db.session.execute(db.select(Area.id).filter_by(name="Thôn Đông")).scalar_one()
     response = client.post(f"/checkin/{scene.token}",
@@ -268,24 +261,11 @@ def test_public_form_is_rate_limited_per_code_and_address(scene, app, monkeypatc
         db.engine.dispose()
 
 
-def _redis_url() -> str:
-    """Return a Redis URL for limit tests; skip when none answers (CI requires one)."""
-    import socket
-
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
-    except OSError:
-        if os.environ.get("FIELDOPS_REDIS_REQUIRED") == "1":
-            pytest.fail("FIELDOPS_REDIS_REQUIRED=1 but no Redis on 127.0.0.1:6379")
-        pytest.skip("no Redis on 127.0.0.1:6379")
-    return "redis://127.0.0.1:6379/0"
-
-
-def test_two_processes_share_the_limit_through_redis(scene, app):
+def test_two_processes_share_the_limit_through_redis(scene, app, redis_url):
     from fieldops import create_app
 
     # Two app instances stand for two worker processes: only the Redis store is shared.
-    config = {**app.config, "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": _redis_url(),
+    config = {**app.config, "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": redis_url,
               "CHECKIN_RATE_PER_ADDRESS": "3/minute"}
     apps = create_app(config), create_app(config)
     first, second = (one.test_client() for one in apps)

@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-import pytest
-
 from fieldops.auth.models import User
 from fieldops.checkin.devices import issue_token
 from fieldops.checkin.models import DeviceToken, RefusedSubmission, Registration
 from fieldops.db import db
-from tests import factories
-from tests.test_checkin_support import (
+from tests.factories.auth import sign_in
+from tests.factories.checkin import (
     CCCD_1985,
     CCCD_2003,
-    Scene,
-    build_scene,
     checkin_data,
     record_data,
     sid,
 )
-
-
-@pytest.fixture
-def scene(app, users) -> Scene:
-    """A running campaign with an event today, two desks and a team (see build_scene)."""
-    return build_scene(app)
 
 
 def token_for(app, username: str) -> str:
@@ -98,7 +88,7 @@ def test_another_desk_is_refused_and_stored_and_revoked_tokens_stop(app, client,
         assert CCCD_1985 not in refusal.payload and "********1234" in refusal.payload
         token_id = db.session.execute(db.select(DeviceToken.id)).scalar_one()
     web = app.test_client()
-    factories.sign_in(web, "tnv1")
+    sign_in(web, "tnv1")
     assert web.post(f"/checkin/devices/{token_id}/revoke").status_code == 302
     again = client.get(f"/api/desks/{scene.desk_id}/queue", headers=headers)
     assert again.status_code == 401 and "thu hồi" in again.json["error"]
@@ -106,7 +96,7 @@ def test_another_desk_is_refused_and_stored_and_revoked_tokens_stop(app, client,
 
 def test_device_page_shows_a_new_token_once(app, users):
     web = app.test_client()
-    factories.sign_in(web, "tnv1")
+    sign_in(web, "tnv1")
     page = web.post("/checkin/devices", data={"label": "Máy bàn 1"}).get_data(as_text=True)
     assert "fo_" in page
     assert "fo_" not in web.get("/checkin/devices").get_data(as_text=True).replace(
@@ -128,7 +118,7 @@ def test_openapi_matches_the_routes(app, client):
 
 def test_team_door_record_takes_the_hamlet_from_todays_assignment(app, users, scene):
     web = app.test_client()
-    factories.sign_in(web, "tnv1")
+    sign_in(web, "tnv1")
     page = web.get(f"/checkin/door?team_id={scene.team_id}").get_data(as_text=True)
     assert "Ghi nhận tại nhà" in page and "Ấp Chợ" in page and "Ấp Trâu" not in page
     elsewhere = web.post(f"/checkin/door?team_id={scene.team_id}",
@@ -137,7 +127,7 @@ def test_team_door_record_takes_the_hamlet_from_todays_assignment(app, users, sc
     response = web.post(f"/checkin/door?team_id={scene.team_id}", data=record_data(scene))
     assert response.status_code == 302
     lead = app.test_client()
-    factories.sign_in(lead, "doan1")
+    sign_in(lead, "doan1")
     assert "Nguyễn Văn An" in lead.get("/registrations").get_data(as_text=True)
     with app.app_context():
         registration = db.session.execute(db.select(Registration)).scalar_one()

@@ -6,32 +6,17 @@ import csv
 import io
 import re
 
-import pytest
 from openpyxl import load_workbook
 
 from fieldops.checkin.models import AuditEntry, Registration, RegistrationChange
 from fieldops.db import db
-from tests import factories
-from tests.test_checkin_support import (
+from tests.factories.auth import signed_in
+from tests.factories.checkin import (
     CCCD_1985,
     CCCD_2003,
-    Scene,
-    build_scene,
     checkin_data,
     record_data,
 )
-
-
-@pytest.fixture
-def scene(app, users) -> Scene:
-    """A running campaign with an event today, two desks and a team (see build_scene)."""
-    return build_scene(app)
-
-
-def signed_in(app, username):
-    client = app.test_client()
-    factories.sign_in(client, username)
-    return client
 
 
 def queued_and_recorded(app, client, scene, **overrides) -> int:

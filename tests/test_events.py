@@ -8,15 +8,18 @@ from datetime import date, time
 import pytest
 
 from fieldops.db import db
-from fieldops.events import agenda, services
+from fieldops.events import agenda
 from fieldops.events.models import AgendaItem, AgendaShift, ArrivalTap, LaunchEvent
-from tests import factories
+from fieldops.outbox import HEADER
+from tests.factories.auth import sign_in
+from tests.factories.campaigns import CampaignFactory
+from tests.factories.events import LaunchEventFactory
 
 
 @pytest.fixture
 def campaign_id(app):
     with app.app_context():
-        campaign = factories.campaign()
+        campaign = CampaignFactory()
         db.session.commit()
         return campaign.id
 
@@ -34,7 +37,7 @@ def event_fixture(app, campaign_id, items=ITEMS, **overrides) -> int:
                 "start_time": time(7), "end_time": time(11),
                 "venue_name": "Trụ sở UBND xã Phước Thiền (cũ)", "expected_attendance": 200}
         data.update(overrides)
-        event = services.save_event(db.session.get(Campaign, campaign_id), None, **data)
+        event = LaunchEventFactory(campaign=db.session.get(Campaign, campaign_id), **data)
         for start, end, title in items:
             agenda.save_item(event, None, start_time=start, end_time=end, title=title)
         db.session.commit()
@@ -213,6 +216,16 @@ def test_now_and_next_on_the_stage_phone(organizer, event_id):
     assert "Chương trình đã kết thúc." in late
 
 
+def test_the_stage_page_updates_by_fetching_and_keeps_its_state_offline(organizer, event_id):
+    page = organizer.get(f"/events/{event_id}/now").get_data(as_text=True)
+    # Only a phone without JavaScript reloads the page; now.js fetches and swaps the stage part,
+    # so offline the last state stays on screen with the time it was read.
+    assert '<noscript><meta http-equiv="refresh" content="30"></noscript>' in page
+    assert page.count('http-equiv="refresh"') == 1
+    assert "js/now." in page
+    assert 'data-offline="Mất kết nối – đang hiển thị thông tin lúc %s"' in page
+
+
 def test_run_sheet_pdf_keeps_vietnamese(organizer, event_id, tmp_path):
     import subprocess
 
@@ -247,7 +260,8 @@ def test_groups_with_head_counts_and_a_negative_count_refused(organizer, event_i
 
 
 def _tap(client, event_id, group_id, tap_id, delta=1, json=True):
-    headers = {"Accept": "application/json"} if json else {}
+    """Send one reception tap as the phone's outbox does (or as a plain form, json=False)."""
+    headers = {HEADER: "1", "Accept": "application/json"} if json else {}
     return client.post(f"/events/{event_id}/groups/{group_id}/taps",
                        data={"tap_id": tap_id, "delta": str(delta)}, headers=headers)
 
@@ -258,18 +272,20 @@ def test_reception_taps_count_once_and_undo(app, client, users, organizer, event
     with app.app_context():
         groups = [g.id for g in db.session.get(LaunchEvent, event_id).groups]
     volunteer = app.test_client()
-    factories.sign_in(volunteer, users["volunteer"])
+    sign_in(volunteer, users["volunteer"])
     first = str(uuid.uuid4())
     answer = _tap(volunteer, event_id, groups[0], first).get_json()
-    assert answer["counted"] and answer["groups"][str(groups[0])] == {"arrived": 1,
-                                                                      "expected": 25}
-    resend = _tap(volunteer, event_id, groups[0], first).get_json()  # shaky connection
-    assert not resend["counted"] and resend["arrived_total"] == 1
+    assert answer["status"] == "stored"
+    assert answer["counts"]["groups"][str(groups[0])] == {"arrived": 1, "expected": 25}
+    resend = _tap(volunteer, event_id, groups[0], first).get_json()  # its answer was lost
+    assert resend["status"] == "replay" and resend["counts"]["arrived_total"] == 1
     _tap(volunteer, event_id, groups[1], str(uuid.uuid4()))
     _tap(volunteer, event_id, groups[1], str(uuid.uuid4()))
     undo = str(uuid.uuid4())
-    assert _tap(volunteer, event_id, groups[1], undo, -1).get_json()["arrived_total"] == 2
-    assert _tap(volunteer, event_id, groups[1], undo, -1).get_json()["arrived_total"] == 2
+    assert _tap(volunteer, event_id, groups[1], undo, -1).get_json()["counts"][
+        "arrived_total"] == 2
+    again = _tap(volunteer, event_id, groups[1], undo, -1).get_json()
+    assert again["status"] == "replay" and again["counts"]["arrived_total"] == 2
     # Without JavaScript: a plain form post, answered with a redirect back to the counter.
     plain = _tap(volunteer, event_id, groups[0], str(uuid.uuid4()), json=False)
     assert plain.status_code == 302 and f"#group-{groups[0]}" in plain.headers["Location"]
@@ -287,10 +303,15 @@ def test_bad_taps_change_nothing(app, organizer, event_id):
     with app.app_context():
         group = db.session.get(LaunchEvent, event_id).groups[0].id
     nobody = _tap(organizer, event_id, group, str(uuid.uuid4()), -1)
-    assert nobody.status_code == 422
-    assert nobody.get_json()["error"] == "Nhóm “Cán bộ xã” chưa có ai đến để bớt."
+    assert nobody.status_code == 422 and nobody.get_json()["status"] == "refused"
+    assert nobody.get_json()["errors"] == {"delta": ["Nhóm “Cán bộ xã” chưa có ai đến để bớt."]}
+    assert nobody.get_json()["counts"]["arrived_total"] == 0
     assert _tap(organizer, event_id, group, "x", 1).status_code == 422
     assert _tap(organizer, event_id, group, str(uuid.uuid4()), 5).status_code == 422
+    plain = _tap(organizer, event_id, group, str(uuid.uuid4()), -1, json=False)
+    assert plain.status_code == 302
+    assert "chưa có ai đến để bớt" in organizer.get(plain.headers["Location"]).get_data(
+        as_text=True)
     with app.app_context():
         assert db.session.execute(db.select(ArrivalTap)).first() is None
 

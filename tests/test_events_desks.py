@@ -13,9 +13,10 @@ from PIL import Image
 
 from fieldops.campaigns.models import Campaign, Service
 from fieldops.db import db
-from fieldops.events import services
 from fieldops.events.models import CHECKIN, GUIDE, DeskCode, HelpDesk, LaunchEvent
-from tests import factories
+from tests.factories.auth import sign_in
+from tests.factories.campaigns import CampaignFactory, services_by_code
+from tests.factories.events import LaunchEventFactory
 
 BASE = "http://192.168.1.10:5000"
 
@@ -24,13 +25,10 @@ BASE = "http://192.168.1.10:5000"
 def event_id(app):
     app.config["PUBLIC_BASE_URL"] = BASE  # what the posters print for phones on the LAN
     with app.app_context():
-        campaign = factories.campaign()
-        by_code = {s.code: s for s in db.session.execute(db.select(Service)).scalars()}
-        campaign.services = [by_code["digital_signature"], by_code["eid_level2"],
-                             by_code["vneid_install"]]
-        event = services.save_event(campaign, None, title="Lễ phát động ra quân",
-                                    event_date=date(2025, 10, 10), start_time=time(7),
-                                    end_time=time(11), venue_name="Trụ sở UBND xã")
+        by_code = services_by_code()
+        campaign = CampaignFactory(services=[by_code["digital_signature"], by_code["eid_level2"],
+                                             by_code["vneid_install"]])
+        event = LaunchEventFactory(campaign=campaign)
         db.session.commit()
         return event.id
 
@@ -161,10 +159,9 @@ def test_desk_rules_and_staff_booked_twice(app, organizer, users, event_id):
     assert outside.status_code == 422
     # A second event at the same hours in another place, with the same volunteer on a desk.
     with app.app_context():
-        other = services.save_event(db.session.execute(db.select(Campaign)).scalar_one(), None,
-                                    title="Ngày hội ở ấp Chợ", event_date=date(2025, 10, 10),
-                                    start_time=time(8), end_time=time(10),
-                                    venue_name="Nhà văn hóa ấp Chợ")
+        other = LaunchEventFactory(campaign=db.session.execute(db.select(Campaign)).scalar_one(),
+                                   title="Ngày hội ở ấp Chợ", start_time=time(8),
+                                   end_time=time(10), venue_name="Nhà văn hóa ấp Chợ")
         db.session.commit()
         other_id = other.id
     response = _add_desk(organizer, app, other_id, label="Bàn A", organisation="Công an xã",
@@ -178,7 +175,7 @@ def test_desk_rules_and_staff_booked_twice(app, organizer, users, event_id):
 
 
 def test_volunteers_cannot_change_desks(app, client, users, event_id):
-    factories.sign_in(client, users["volunteer"])
+    sign_in(client, users["volunteer"])
     assert _add_desk(client, app, event_id).status_code == 403
 
 
@@ -209,8 +206,9 @@ def test_posters_print_vietnamese_and_codes_that_decode(app, organizer, event_id
     for page, desk_id in zip(pages, (first, second), strict=True):
         codes = _codes(app, desk_id)
         assert decode(page) == sorted(f"{BASE}/q/{t}" for t in codes.values())
-        # The short address under each code, for typing by hand (it may wrap on paper).
-        assert all(f"192.168.1.10:5000/q/{t}" in "".join(text.split()) for t in codes.values())
+        # The short address under each code, for typing by hand, whole on one line (a token may
+        # hold "-", which a wrapped line would turn into a hyphen break).
+        assert all(f"192.168.1.10:5000/q/{t}" in text.split() for t in codes.values())
     single = organizer.get(f"/events/{event_id}/desks/{first}/poster.pdf")
     assert single.status_code == 200 and single.data.startswith(b"%PDF")
 
@@ -240,3 +238,19 @@ def test_the_nhon_trach_morning_is_in_the_demo(app, demo, organizer, client, tmp
     pages, text = _render(response.data, tmp_path, resolution=100)
     assert len(pages) == 6 and "HDBank" in text and "Công an xã Nhơn Trạch" in text
     assert len(decode(pages[-1])) == 2
+
+
+def test_the_widest_code_address_prints_on_one_line(tmp_path):
+    from fieldops.events import pdf as posters_pdf
+
+    # The widest letters and a "-" where a wrap would fall: still one line, hyphen kept.
+    address = "192.168.1.10:5000/q/" + "WM-" * 7 + "W"
+    document = posters_pdf.new_document("Thử")
+    document.add_page()
+    posters_pdf._address(document, 84.0, address)
+    path = tmp_path / "a.pdf"
+    path.write_bytes(bytes(document.output()))
+    posters_pdf.close_fonts(document)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert address in text.split()

@@ -4,43 +4,29 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
 
 import pytest
 from openpyxl import Workbook
 
-from fieldops.areas import services as areas
-from fieldops.areas.models import COMMUNE, DISTRICT, HAMLET, PROVINCE, Area
-from fieldops.campaigns import services as campaigns
+from fieldops.areas.models import Area
 from fieldops.campaigns.models import Campaign
 from fieldops.db import db
-from fieldops.demo import HUNG_HA_COMMUNES, TOWNS
+from fieldops.demo import HUNG_HA_COMMUNES
 from fieldops.reports.appendix import parse_number
 from fieldops.reports.cascade import largest_remainder
 from fieldops.reports.demo import HUNG_HA_APPENDIX, HUNG_HA_TOTAL, appendix_workbook
-from fieldops.reports.models import Target, TargetChange, TargetImport
+from fieldops.reports.models import Target, TargetChange
+from fieldops.uploads.models import StagedUpload
+from tests.factories.areas import add_hamlets, hung_ha
+from tests.factories.campaigns import hung_ha_campaign
 
 
 def _hung_ha(app) -> int:
     """Build Hưng Hà's 35 communes (no targets) and its 3-phase campaign; return its id."""
     with app.app_context():
-        province = areas.save_area(None, level=PROVINCE, name="Thái Bình", kind="tinh")
-        district = areas.save_area(None, level=DISTRICT, name="Hưng Hà", kind="huyen",
-                                   parent=province)
-        communes = [areas.save_area(None, level=COMMUNE, name=name, parent=district,
-                                    kind="thi_tran" if name in TOWNS else "xa",
-                                    population_14plus=pop) for name, pop in HUNG_HA_COMMUNES]
-        bac_son = communes[0]
-        for name, pop in (("Thôn 1", 2517), ("Thôn 2", 1510), ("Thôn 3", 1007)):
-            areas.save_area(None, level=HAMLET, name=name.split()[1], kind="thon",
-                            parent=bac_son, population_14plus=pop)
-        campaign = campaigns.save_campaign(None, title="Vận động định danh điện tử",
-                                           start_date=date(2023, 4, 15),
-                                           end_date=date(2023, 11, 15), communes=communes)
-        for name, start, end in (("Giai đoạn 1", date(2023, 4, 15), date(2023, 4, 30)),
-                                 ("Giai đoạn 2", date(2023, 5, 1), date(2023, 6, 15)),
-                                 ("Giai đoạn 3", date(2023, 6, 16), date(2023, 11, 15))):
-            campaigns.save_phase(campaign, None, name=name, start_date=start, end_date=end)
+        communes = hung_ha()
+        add_hamlets(communes[0], (("1", 2517), ("2", 1510), ("3", 1007)), kind="thon")
+        campaign = hung_ha_campaign(communes)
         db.session.commit()
         return campaign.id
 
@@ -126,7 +112,7 @@ def test_bad_appendix_names_row_and_column_and_stores_nothing(app, organizer, ro
     assert expected.replace(" · ", "").replace(" ", "") in flat, page[-1500:]
     with app.app_context():
         assert db.session.execute(db.select(Target)).first() is None
-        assert db.session.execute(db.select(TargetImport)).first() is None
+        assert db.session.execute(db.select(StagedUpload)).first() is None
 
 
 @pytest.mark.parametrize("content, name, expected", [

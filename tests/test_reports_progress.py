@@ -15,34 +15,13 @@ from fieldops.auth.models import User
 from fieldops.campaigns import services as campaigns
 from fieldops.campaigns.models import Campaign
 from fieldops.checkin import recording
-from fieldops.checkin.models import DOOR, Registration
+from fieldops.checkin.models import Registration
 from fieldops.checkin.services import Outcome
 from fieldops.db import db
-from fieldops.events.models import HelpDesk
 from fieldops.reports import counters, ranking, targets
 from fieldops.reports.progress import COMMUNE, PLACES, TEAM, TEAMS, progress
 from fieldops.teams.models import Team
-from tests.test_checkin_support import build_scene, sid, today
-
-
-def _cccd(n: int) -> str:
-    return f"075085{n:06d}"
-
-
-def _record(scene, username: str, n: int, *, hamlet: str | None, outcome: str = "done",
-            desk: bool = False) -> int:
-    user = db.session.execute(db.select(User).filter_by(username=username)).scalar_one()
-    campaign = db.session.get(Campaign, scene.campaign_id)
-    saved = recording.record(
-        None, submission_id=sid(), user=user, campaign=campaign,
-        source="desk" if desk else DOOR, full_name=f"Người dân {n}", phone=None,
-        hamlet_id=scene.hamlets[hamlet] if hamlet else None, birth_year=None,
-        citizen_id=_cccd(n),
-        outcomes=[Outcome(scene.services["eid_level2"], outcome,
-                          "absent" if outcome == "failed" else None)],
-        consent=True, desk=db.session.get(HelpDesk, scene.desk_id) if desk else None,
-        team=None if desk else db.session.get(Team, scene.team_id))
-    return saved.id
+from tests.factories.checkin import build_scene, recorded, sid, today
 
 
 @pytest.fixture
@@ -60,11 +39,11 @@ def scene(app, users):
         targets.set_target(phase, 40, user=organizer,
                            area=db.session.get(Area, built.hamlets["Chợ"]))
         targets.set_target(phase, 50, user=organizer, team=db.session.get(Team, built.team_id))
-        ids = [_record(built, "tnv1", n, hamlet="Chợ") for n in range(3)]
-        _record(built, "tnv1", 3, hamlet="Chợ", outcome="failed")
-        voided = _record(built, "tnv1", 4, hamlet="Chợ")
-        _record(built, "tnv1", 5, hamlet=None, desk=True)
-        _record(built, "doan1", 6, hamlet="Trâu")
+        ids = [recorded(built, "tnv1", n, hamlet="Chợ") for n in range(3)]
+        recorded(built, "tnv1", 3, hamlet="Chợ", outcome="failed")
+        voided = recorded(built, "tnv1", 4, hamlet="Chợ")
+        recorded(built, "tnv1", 5, hamlet=None, desk=True)
+        recorded(built, "doan1", 6, hamlet="Trâu")
         user = db.session.execute(db.select(User).filter_by(username="tnv1")).scalar_one()
         recording.void(db.session.get(Registration, voided), submission_id=sid(), user=user,
                        reason="Ghi nhầm")
@@ -118,6 +97,18 @@ def test_progress_page_drills_down_and_lights_follow_thresholds(app, scene, orga
     assert "light-amber" in row
 
 
+def test_a_unit_or_phase_outside_the_campaign_is_not_found(app, scene, organizer):
+    base = f"/campaigns/{scene.campaign_id}"
+    hamlet = scene.hamlets["Chợ"]  # a place of the campaign, but not one of its communes
+    for address in (f"{base}/progress?level=commune&unit={hamlet}",
+                    f"{base}/progress?level=team&unit={scene.team_id + 1000}",
+                    f"{base}/targets?phase={scene.extra['phase_id'] + 1000}"):
+        answer = organizer.get(address)
+        assert answer.status_code == 404, address
+        assert "Không tìm thấy" in answer.get_data(as_text=True)
+    assert organizer.get(f"{base}/targets?phase={scene.extra['phase_id']}").status_code == 200
+
+
 def test_counters_equal_a_fresh_group_by_after_record_edit_void(app, scene):
     rng = random.Random(6)
     with app.test_request_context():
@@ -125,7 +116,7 @@ def test_counters_equal_a_fresh_group_by_after_record_edit_void(app, scene):
         made = []
         for n in range(100, 140):
             hamlet = rng.choice(["Chợ", "Trâu", "Phước Mỹ", None])
-            made.append(_record(scene, "tnv1" if hamlet is None else rng.choice(["tnv1", "doan1"]),
+            made.append(recorded(scene, "tnv1" if hamlet is None else rng.choice(["tnv1", "doan1"]),
                                 n, hamlet=hamlet, desk=hamlet is None,
                                 outcome=rng.choice(["done", "done", "failed", "follow_up"])))
         for rid in rng.sample(made, 15):

@@ -5,48 +5,9 @@ from __future__ import annotations
 import pytest
 
 from fieldops.db import db
-from fieldops.teams import services
 from fieldops.teams.models import Member, Organisation, Team
-from tests import factories
-
-
-def build_setup() -> dict:
-    """Nhơn Trạch with its hamlets, a campaign over it, organisations and a few members.
-
-    Shared by the teams test files; call inside an app context, then commit.
-    """
-    commune = factories.commune_with_hamlets(hamlets=("Chợ", "Trâu", "Mỹ Khoan", "Phước Mỹ"))
-    other = factories.commune_with_hamlets(province="Bình Phước", commune="Hớn Quản",
-                                           hamlets=("Thanh Bình",))
-    campaign = factories.campaign([commune])
-    orgs = {key: services.save_organisation(None, name=name, kind=kind) for key, name, kind in (
-        ("police", "Công an xã Nhơn Trạch", "commune_police"),
-        ("health", "Trạm Y tế xã", "health_station"),
-        ("youth", "Đoàn Thanh niên xã", "youth_union"),
-        ("viettel", "Viettel Đồng Nai", "telecom"),
-        ("vnpt", "VNPT Đồng Nai", "telecom"),
-    )}
-    people = {}
-    for key, name, phone, org, it in (
-            ("lead", "Võ Trưởng Đoàn", "0912000002", "police", True),
-            ("nurse", "Lê Thị Y", "0938111222", "health", False),
-            ("youth", "Ngô Thanh Niên", "0977333444", "youth", True),
-            ("viettel", "Phan Viettel", "0868555666", "viettel", False),
-            ("vnpt", "Đào VNPT", "0911777888", "vnpt", True)):
-        people[key] = services.save_member(None, full_name=name, phone=phone,
-                                           organisation=orgs[org], it_savvy=it)
-    hamlets = {h.name: h for h in commune.children}
-    return {"commune": commune, "other": other, "campaign": campaign, "orgs": orgs,
-            "people": people, "hamlets": hamlets, "other_hamlet": other.children[0]}
-
-
-def ids(setup: dict) -> dict:
-    """Return the ids of a setup, usable after its app context has ended."""
-    return {"campaign": setup["campaign"].id,
-            "orgs": {k: o.id for k, o in setup["orgs"].items()},
-            "people": {k: p.id for k, p in setup["people"].items()},
-            "hamlets": {k: h.id for k, h in setup["hamlets"].items()},
-            "other_hamlet": setup["other_hamlet"].id}
+from tests.factories.auth import sign_in
+from tests.factories.teams import TeamFactory, build_setup, ids
 
 
 @pytest.fixture
@@ -110,7 +71,7 @@ def test_member_can_be_linked_to_one_account(app, organizer, setup):
 
 
 def test_members_list_is_for_organizers_only(client, users, setup):
-    factories.sign_in(client, users["team_lead"])
+    sign_in(client, users["team_lead"])
     assert client.get("/members").status_code == 403
 
 
@@ -180,13 +141,13 @@ def test_phones_of_other_teams_are_hidden_from_a_team_lead(app, client, users, s
         people = {k: db.session.get(Member, v) for k, v in setup["people"].items()}
         people["lead"].user = lead_user
         campaign = db.session.get(Team.campaign.property.mapper.class_, setup["campaign"])
-        own = services.save_team(campaign, None, name="Đoàn 1", lead_organisation=None,
-                                 lead=people["lead"], members=[people["nurse"]])
-        other = services.save_team(campaign, None, name="Đoàn 2", lead_organisation=None,
-                                   lead=people["vnpt"], members=[people["viettel"]])
+        own = TeamFactory(campaign=campaign, name="Đoàn 1", lead=people["lead"],
+                          members=[people["nurse"]])
+        other = TeamFactory(campaign=campaign, name="Đoàn 2", lead=people["vnpt"],
+                            members=[people["viettel"]])
         db.session.commit()
         own_id, other_id = own.id, other.id
-    factories.sign_in(client, users["team_lead"])
+    sign_in(client, users["team_lead"])
     base = f"/campaigns/{setup['campaign']}/teams"
     mine = client.get(f"{base}/{own_id}").get_data(as_text=True)
     assert "0938111222" in mine  # a member of my own team

@@ -11,8 +11,8 @@ from fieldops.db import db
 from fieldops.teams import services
 from fieldops.teams.assignments import days_of
 from fieldops.teams.models import Assignment, AssignmentChange, Member
-from tests import factories
-from tests.test_teams import build_setup, ids
+from tests.factories.auth import sign_in
+from tests.factories.teams import TeamFactory, build_setup, ids
 
 
 @pytest.fixture
@@ -20,8 +20,7 @@ def setup(app, users):
     with app.app_context():
         made = build_setup()
         campaign, people = made["campaign"], made["people"]
-        teams = [services.save_team(campaign, None, name=name, lead_organisation=None,
-                                    lead=people[lead], members=[])
+        teams = [TeamFactory(campaign=campaign, name=name, lead=people[lead])
                  for name, lead in (("Đoàn 1", "lead"), ("Đoàn 2", "vnpt"))]
         db.session.commit()
         return {**ids(made), "teams": [t.id for t in teams]}
@@ -138,7 +137,7 @@ def test_changes_are_kept_with_who_and_when(app, organizer, setup):
 
 
 def test_team_lead_cannot_assign_and_does_not_see_history(app, client, users, setup):
-    factories.sign_in(client, users["team_lead"])
+    sign_in(client, users["team_lead"])
     assert _assign(client, setup).status_code == 403
     page = client.get(f"/campaigns/{setup['campaign']}/schedule").get_data(as_text=True)
     assert "Lịch sử thay đổi phân công" not in page

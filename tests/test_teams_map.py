@@ -16,8 +16,8 @@ from fieldops.campaigns.models import Campaign
 from fieldops.db import db
 from fieldops.teams import assignments, services
 from fieldops.teams.models import Member
-from tests import factories
-from tests.test_teams import build_setup, ids
+from tests.factories.auth import PASSWORD, sign_in
+from tests.factories.teams import TeamFactory, build_setup, ids
 
 HEXAGON = {"type": "Polygon", "coordinates": [[
     [106.9272, 10.7662], [106.9254, 10.7692], [106.9219, 10.7692], [106.9202, 10.7662],
@@ -37,10 +37,10 @@ def setup(app, users):
         hamlets["Mỹ Khoan"].latitude, hamlets["Mỹ Khoan"].longitude = 10.7528, 106.9170
         people["lead"].user = db.session.execute(
             db.select(User).filter_by(username="doan1")).scalar()
-        one = services.save_team(campaign, None, name="Đoàn 1", lead_organisation=None,
-                                 lead=people["lead"], members=[people["nurse"]])
-        two = services.save_team(campaign, None, name="Đoàn 2", lead_organisation=None,
-                                 lead=people["vnpt"], members=[people["viettel"]])
+        one = TeamFactory(campaign=campaign, name="Đoàn 1", lead=people["lead"],
+                          members=[people["nurse"]])
+        two = TeamFactory(campaign=campaign, name="Đoàn 2", lead=people["vnpt"],
+                          members=[people["viettel"]])
         launch = date(2025, 10, 10)
         for team, place in ((one, "Chợ"), (one, "Trâu"), (two, "Mỹ Khoan")):
             assignments.assign(team, hamlets[place], start=launch, end=launch)
@@ -59,17 +59,20 @@ def _geojson(client, setup, query=""):
 def test_map_page_loads_only_from_our_server(app, organizer, setup):
     page = organizer.get(f"/campaigns/{setup['campaign']}/map").get_data(as_text=True)
     sources = re.findall(r'(?:src|href)="([^"]+)"', page)
-    assert "/vendor/leaflet/leaflet.js" in sources and "/vendor/leaflet/leaflet.css" in sources
+    # Named by their content (cached for a year, see test_static_files.py).
+    assert any(re.fullmatch(r"/vendor/leaflet/leaflet\.[0-9a-f]{12}\.js", s) for s in sources)
+    assert any(re.fullmatch(r"/vendor/leaflet/leaflet\.[0-9a-f]{12}\.css", s) for s in sources)
     assert not [s for s in sources if s.startswith(("http:", "https:", "//"))]
     assert "jquery" not in page.lower() and "bootstrap" not in page.lower()
     # One layer, filled from the endpoint: the page does not grow with the hamlets.
     assert page.count("FieldopsMap.hamletLayer(") == 1
     assert f"/campaigns/{setup['campaign']}/map.geojson" in page
-    # Tiles are off in this configuration (no tile layer), on with the default.
-    assert "tile.openstreetmap.org" in page  # the test app keeps the OSM default
-    app.config["MAP_TILES_URL"] = ""
+    # Tiles are off by default (no tile layer, no other host), on when configured.
+    assert "L.tileLayer" not in page and "openstreetmap" not in page
+    app.config["MAP_TILES_URL"] = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     page = organizer.get(f"/campaigns/{setup['campaign']}/map").get_data(as_text=True)
-    assert "L.tileLayer" not in page
+    assert "L.tileLayer" in page and "tile.openstreetmap.org" in page
+    app.config["MAP_TILES_URL"] = ""
     for asset in ("leaflet.js", "leaflet.css", "images/layers.png"):
         with organizer.get(f"/vendor/leaflet/{asset}") as response:
             assert response.status_code == 200
@@ -120,7 +123,7 @@ def test_geojson_is_cached_with_an_etag(organizer, setup):
 
 
 def test_team_lead_sees_own_hamlets_first_and_no_other_phones(client, users, setup):
-    factories.sign_in(client, users["team_lead"])
+    sign_in(client, users["team_lead"])
     response, data = _geojson(client, setup)
     names = [f["properties"]["name"] for f in data["features"]]
     assert names[:2] == ["Ấp Chợ", "Ấp Trâu"] and all(
@@ -170,7 +173,7 @@ def test_boundary_of_another_campaigns_hamlet_or_by_a_lead_is_refused(app, organ
     assert response.status_code == 422
     assert "không thuộc chiến dịch này" in response.get_json()["error"]
     lead = app.test_client()
-    factories.sign_in(lead, users["team_lead"])
+    sign_in(lead, users["team_lead"])
     assert _post_boundary(lead, setup, setup["hamlets"]["Chợ"], HEXAGON).status_code == 403
 
 
@@ -179,7 +182,7 @@ def test_boundary_post_needs_the_csrf_token(app, setup):
     client = app.test_client()
     page = client.get("/sign-in").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    client.post("/sign-in", data={"username": "toch", "password": factories.PASSWORD,
+    client.post("/sign-in", data={"username": "toch", "password": PASSWORD,
                                   "csrf_token": token})
     url = f"/campaigns/{setup['campaign']}/hamlets/{setup['hamlets']['Trâu']}/boundary"
     assert client.post(url, json={"geometry": HEXAGON}).status_code == 400
@@ -253,7 +256,7 @@ def test_demo_nhon_trach_teams_are_on_the_map(app, client, users):
         campaign_id = campaign.id
         teams = [t.name for t in services.teams_of(campaign)]
     assert teams == ["Đoàn 1", "Đoàn 2", "Đoàn 3", "Đoàn 4", "Đoàn 5"]
-    factories.sign_in(client, "admin", "demo-admin-2025")
+    sign_in(client, "admin", "demo-admin-2025")
     _, launch = _geojson(client, {"campaign": campaign_id}, "?day=10/10/2025")
     by_team = {f["properties"]["name"]: f["properties"]["teams"][0]["name"]
                for f in launch["features"]}

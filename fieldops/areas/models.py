@@ -1,4 +1,4 @@
-"""Places: provinces, districts, communes and hamlets, and uploaded place files."""
+"""Places: provinces, districts, communes and hamlets."""
 
 from __future__ import annotations
 
@@ -133,23 +133,3 @@ class Area(db.Model):
         if self.latitude is not None and self.longitude is not None:
             return {"type": "Point", "coordinates": [self.longitude, self.latitude]}
         return None
-
-
-class AreaImport(db.Model):
-    """An uploaded file of places or shapes, kept until it is confirmed or dropped."""
-
-    __tablename__ = "area_import"
-
-    id: Mapped[int_pk]
-    #: random token in the confirm form's URL; unguessable so a preview cannot be applied by others
-    token: Mapped[str] = mapped_column(sa.String(43), unique=True)
-    #: "places" (CSV/XLSX) or "shapes" (GeoJSON)
-    kind: Mapped[str] = mapped_column(sa.String(10))
-    filename: Mapped[str] = mapped_column(sa.String(255))
-    content: Mapped[bytes] = mapped_column(sa.LargeBinary)
-    parent_id: Mapped[int] = mapped_column(sa.ForeignKey("area.id", ondelete="CASCADE"))
-    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
-    created_at: Mapped[created_at]
-    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-    parent: Mapped[Area] = relationship()

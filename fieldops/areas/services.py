@@ -18,7 +18,8 @@ from fieldops.areas.models import (
     Area,
 )
 from fieldops.areas.shapes import geometry_center, validate_geometry
-from fieldops.db import db, now_utc
+from fieldops.clock import now_utc
+from fieldops.db import db
 from fieldops.errors import DomainError
 from fieldops.text import fold, nfc
 
@@ -61,7 +62,8 @@ def _check_point(latitude: float | None, longitude: float | None) -> None:
             raise DomainError(problem, "latitude")
 
 
-def _kind_and_name(level: str, kind: str | None, name: str) -> tuple[str, str]:
+def kind_and_name(level: str, kind: str | None, name: str) -> tuple[str, str]:
+    """Return the kind and the name to store for a place named as typed (kind word split off)."""
     # "Ấp Chợ" with kind ấp is stored as "Chợ"; but "Xóm Hố" as an ấp keeps its whole name.
     words = name.split()
     if kind:
@@ -93,7 +95,7 @@ def save_area(
     longitude: float | None = None,
 ) -> Area:
     """Create a place (area=None) or change one, after checking level, parent and name."""
-    kind, name = _kind_and_name(level, kind, nfc(name))
+    kind, name = kind_and_name(level, kind, nfc(name))
     if not name:
         raise DomainError(_l("Vui lòng nhập tên."), "name")
     if KINDS.get(kind, (None, None))[1] != level:

@@ -1,29 +1,26 @@
-"""Browse, search, edit and import places."""
+"""Browse, search and edit places (their import is in import_views.py)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 
-from fieldops import uploads
-from fieldops.areas import import_plans, services
-from fieldops.areas.forms import AreaForm, ConfirmForm, PlacesImportForm, ShapesImportForm
+from fieldops.areas import services
+from fieldops.areas.forms import AreaForm, ConfirmForm
 from fieldops.areas.models import (
-    COMMUNE,
     LEVEL_LABELS,
     LEVELS,
     PARENT_LEVELS,
     PROVINCE,
     Area,
-    AreaImport,
     kinds_for,
 )
 from fieldops.auth.login import role_required
 from fieldops.auth.models import ORGANIZER
 from fieldops.db import db
-from fieldops.errors import DomainError, attach_to_form
 from fieldops.forms import choices
+from fieldops.web import rules_flashed, rules_on
 
 bp = Blueprint("areas", __name__, url_prefix="/areas")
 
@@ -86,12 +83,8 @@ def new():
         parent = db.get_or_404(Area, request.args.get("parent", type=int))
     form = _area_form(level, None)
     if form.validate_on_submit():
-        try:
+        with rules_on(form):
             area = _save(form, None, level, parent)
-        except DomainError as error:
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
             flash(_("Đã thêm %(name)s.", name=area.display_name), "success")
             return redirect(url_for("areas.detail", area_id=area.id))
     return render_template("areas/form.html", form=form, area=None, parent=parent,
@@ -104,12 +97,8 @@ def edit(area_id: int):
     area = db.get_or_404(Area, area_id)
     form = _area_form(area.level, area)
     if form.validate_on_submit():
-        try:
+        with rules_on(form):
             _save(form, area, area.level, area.parent)
-        except DomainError as error:
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
             flash(_("Đã lưu %(name)s.", name=area.display_name), "success")
             return redirect(url_for("areas.detail", area_id=area.id))
     return render_template("areas/form.html", form=form, area=area, parent=area.parent,
@@ -124,96 +113,9 @@ def delete(area_id: int):
     if not form.validate_on_submit():
         abort(400)
     parent_id, name = area.parent_id, area.display_name
-    try:
+    with rules_flashed():
         services.delete_area(area)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("areas.detail", area_id=area_id))
-    db.session.commit()
-    flash(_("Đã xóa %(name)s.", name=name), "success")
-    return redirect(url_for("areas.detail", area_id=parent_id) if parent_id
-                    else url_for("areas.index"))
-
-
-@bp.route("/import", methods=["GET", "POST"])
-@role_required(ORGANIZER)
-def import_places():
-    form = PlacesImportForm()
-    parents = services.import_parents()
-    form.parent_id.choices = choices((a.id, a.full_name) for a in parents)
-    if request.method == "GET" and request.args.get("parent"):
-        form.parent_id.data = request.args.get("parent", type=int)
-    plan = None
-    if form.validate_on_submit():
-        parent = db.get_or_404(Area, form.parent_id.data)
-        upload = form.file.data
-        content = upload.read()
-        plan = import_plans.plan_places(parent, upload.filename or "", content)
-        if not plan.problems:
-            stored = import_plans.store_upload("places", parent, upload.filename or "",
-                                               content, current_user.id)
-            db.session.commit()
-            return redirect(url_for("areas.import_preview", token=stored.token))
-    return render_template("areas/import.html", form=form, plan=plan)
-
-
-@bp.route("/<int:area_id>/shapes", methods=["GET", "POST"])
-@role_required(ORGANIZER)
-def import_shapes(area_id: int):
-    area = db.get_or_404(Area, area_id)
-    if area.level != COMMUNE:
-        abort(404)
-    form = ShapesImportForm()
-    plan = None
-    if form.validate_on_submit():
-        upload = form.file.data
-        content = upload.read()
-        plan = import_plans.plan_shapes(area, content)
-        if not plan.problems:
-            stored = import_plans.store_upload("shapes", area, upload.filename or "", content,
-                                               current_user.id)
-            db.session.commit()
-            return redirect(url_for("areas.import_preview", token=stored.token))
-    return render_template("areas/shapes.html", form=form, plan=plan, area=area)
-
-
-def _upload_or_404(token: str) -> AreaImport:
-    return uploads.upload_or_404(AreaImport, token)
-
-
-@bp.route("/import/<token>", methods=["GET", "POST"])
-@role_required(ORGANIZER)
-def import_preview(token: str):
-    upload = _upload_or_404(token)
-    form = ConfirmForm()
-    if upload.applied_at is not None:
-        flash(uploads.ALREADY_APPLIED, "info")
-        return redirect(url_for("areas.detail", area_id=upload.parent_id))
-    if form.validate_on_submit():
-        try:
-            plan = import_plans.apply_upload(upload)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Đã nhập xong: %(n)s mục được tạo mới hoặc cập nhật.",
-                    n=len(plan.changes)), "success")
-            return redirect(url_for("areas.detail", area_id=upload.parent_id))
-    plan = import_plans.plan_upload(upload)
-    return render_template("areas/preview.html", upload=upload, plan=plan, form=form)
-
-
-@bp.post("/import/<token>/cancel")
-@role_required(ORGANIZER)
-def import_cancel(token: str):
-    upload = _upload_or_404(token)
-    form = ConfirmForm()
-    if form.validate_on_submit() and upload.applied_at is None:
-        parent_id = upload.parent_id
-        db.session.delete(upload)
-        db.session.commit()
-        flash(_("Đã hủy bản nhập; không có gì thay đổi."), "info")
-        return redirect(url_for("areas.detail", area_id=parent_id))
-    return redirect(url_for("areas.import_preview", token=token))
+        flash(_("Đã xóa %(name)s.", name=name), "success")
+        return redirect(url_for("areas.detail", area_id=parent_id) if parent_id
+                        else url_for("areas.index"))
+    return redirect(url_for("areas.detail", area_id=area_id))

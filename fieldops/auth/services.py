@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from flask import current_app
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 
+from fieldops.auth import attempts
 from fieldops.auth.models import ROLES, User
-from fieldops.db import db, now_utc
+from fieldops.clock import now_utc
+from fieldops.db import db
 from fieldops.errors import DomainError
-from fieldops.text import normalize_phone
+from fieldops.text import nfc, normalize_phone
 
 MIN_PASSWORD = 8
-MAX_DELAY = timedelta(minutes=15)
 
 
 def find_user(identifier: str) -> User | None:
@@ -30,27 +29,15 @@ def find_user(identifier: str) -> User | None:
     ).scalar_one_or_none()
 
 
-def sign_in_delay(user: User) -> timedelta:
-    """Return how long this account must still wait before the next attempt."""
-    free = current_app.config["SIGN_IN_FREE_ATTEMPTS"]
-    if user.failed_sign_ins < free or user.last_failed_sign_in_at is None:
-        return timedelta(0)
-    # Each failure past the free ones doubles the wait, up to a quarter of an hour.
-    step = current_app.config["SIGN_IN_DELAY_SECONDS"] * 2 ** (user.failed_sign_ins - free)
-    wait = min(timedelta(seconds=step), MAX_DELAY)
-    remaining = user.last_failed_sign_in_at + wait - now_utc()
-    return max(remaining, timedelta(0))
-
-
 def authenticate(identifier: str, password: str) -> User:
-    """Return the account if the password is right; record failures and slow them down."""
+    """Return the account if the password is right; count every attempt and slow failures down."""
     wrong = DomainError(_l("Tên đăng nhập hoặc mật khẩu không đúng."), "password")
     user = find_user(identifier)
     if user is None:
         raise wrong
-    delay = sign_in_delay(user)
-    if delay:
-        seconds = int(delay.total_seconds()) + 1
+    claim = attempts.claim_attempt(user.id)
+    if claim.wait:
+        seconds = int(claim.wait.total_seconds()) + 1
         raise DomainError(
             lazy_ngettext(
                 "Đã nhập sai quá nhiều lần. Vui lòng thử lại sau %(num)s giây.",
@@ -60,16 +47,13 @@ def authenticate(identifier: str, password: str) -> User:
             "password",
         )
     if not user.check_password(password):
-        user.failed_sign_ins += 1
-        user.last_failed_sign_in_at = now_utc()
-        db.session.flush()
-        raise wrong
+        raise wrong  # already counted by the claim
     if not user.active:
+        attempts.give_back(user.id)
         raise DomainError(_l("Tài khoản này đã bị khóa. Hãy liên hệ người tổ chức."), "username")
-    user.failed_sign_ins = 0
-    user.last_failed_sign_in_at = None
-    user.last_sign_in_at = now_utc()
-    db.session.flush()
+    # A statement, not attributes: the loaded row predates the claim, so "0" may look unchanged.
+    db.session.execute(sa.update(User).where(User.id == user.id).values(
+        failed_sign_ins=0, last_failed_sign_in_at=None, last_sign_in_at=now_utc()))
     return user
 
 
@@ -95,7 +79,7 @@ def create_user(
         if db.session.execute(db.select(User.id).filter_by(phone=normalized)).first():
             raise DomainError(_l("Số điện thoại này đã gắn với tài khoản khác."), "phone")
     _check_password_strength(password, "password")
-    user = User(username=username, full_name=full_name.strip(), role=role, phone=normalized)
+    user = User(username=username, full_name=nfc(full_name), role=role, phone=normalized)
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
@@ -118,7 +102,7 @@ def update_user(user: User, full_name: str, role: str, phone: str | None) -> Non
             raise DomainError(_l("Số điện thoại này đã gắn với tài khoản khác."), "phone")
     if role != user.role:
         user.session_version += 1
-    user.full_name = full_name.strip()
+    user.full_name = nfc(full_name)
     user.role = role
     user.phone = normalized
     db.session.flush()
@@ -130,6 +114,12 @@ def change_password(user: User, current: str, new: str) -> None:
         raise DomainError(_l("Mật khẩu hiện tại không đúng."), "current_password")
     _check_password_strength(new, "new_password")
     user.set_password(new)
+    user.session_version += 1
+    db.session.flush()
+
+
+def end_sessions(user: User) -> None:
+    """End every session of the account (signing out): a copied cookie stops working too."""
     user.session_version += 1
     db.session.flush()
 

@@ -13,8 +13,8 @@ from fieldops.auth.forms import ChangePasswordForm, SignInForm, UserEditForm, Us
 from fieldops.auth.login import role_required
 from fieldops.auth.models import ORGANIZER, User
 from fieldops.db import db
-from fieldops.errors import DomainError, attach_to_form
 from fieldops.ratelimit import per_address
+from fieldops.web import rules_flashed, rules_on
 
 bp = Blueprint("auth", __name__)
 
@@ -33,13 +33,8 @@ def sign_in():
         return redirect(url_for("core.home"))
     form = SignInForm()
     if form.validate_on_submit():
-        try:
+        with rules_on(form, keep=True):  # a wrong password still counts toward the delay
             user = services.authenticate(form.username.data, form.password.data)
-        except DomainError as error:
-            db.session.commit()  # keep the failure count
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/sign_in.html", form=form)
@@ -47,9 +42,15 @@ def sign_in():
 
 @bp.post("/sign-out")
 def sign_out():
+    if current_user.is_authenticated:
+        # The cookie is signed, not stored: only a new session version makes a copy of it useless.
+        services.end_sessions(current_user)
     logout_user()
     flash(_("Bạn đã đăng xuất."), "info")
-    return redirect(url_for("auth.sign_in"))
+    response = redirect(url_for("auth.sign_in"))
+    # What the phone kept for offline use (pages with names, unsent forms) leaves with the user.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -57,14 +58,10 @@ def sign_out():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
+        with rules_on(form):
             services.change_password(
                 current_user, form.current_password.data, form.new_password.data
             )
-        except DomainError as error:
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
             login_user(current_user)  # this session carries on with the new version
             flash(_("Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc."), "success")
             return redirect(url_for("core.home"))
@@ -83,15 +80,11 @@ def users():
 def new_user():
     form = UserForm()
     if form.validate_on_submit():
-        try:
+        with rules_on(form):
             user = services.create_user(
                 form.username.data, form.full_name.data, form.password.data,
                 form.role.data, form.phone.data,
             )
-        except DomainError as error:
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
             flash(_("Đã tạo tài khoản %(name)s.", name=user.username), "success")
             return redirect(url_for("auth.users"))
     return render_template("auth/user_form.html", form=form, user=None)
@@ -103,12 +96,8 @@ def edit_user(user_id: int):
     user = db.get_or_404(User, user_id)
     form = UserEditForm(obj=user)
     if form.validate_on_submit():
-        try:
+        with rules_on(form):
             services.update_user(user, form.full_name.data, form.role.data, form.phone.data)
-        except DomainError as error:
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
             flash(_("Đã lưu tài khoản %(name)s.", name=user.username), "success")
             return redirect(url_for("auth.users"))
     return render_template("auth/user_form.html", form=form, user=user)
@@ -119,12 +108,8 @@ def edit_user(user_id: int):
 def set_active(user_id: int):
     user = db.get_or_404(User, user_id)
     active = request.form.get("active") == "1"
-    try:
+    with rules_flashed():
         services.set_active(user, active, current_user)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        db.session.commit()
         if active:
             flash(_("Đã mở khóa tài khoản %(name)s.", name=user.username), "success")
         else:

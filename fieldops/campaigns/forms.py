@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, StringField, TextAreaField, widgets
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms import IntegerField, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import TextInput
 
 from fieldops.forms import VNDateField
 
@@ -33,6 +34,13 @@ class CampaignForm(FlaskForm):
     communes = CheckboxesField(_l("Các xã/phường thực hiện"), coerce=int)
     services = CheckboxesField(_l("Các dịch vụ được tính"), coerce=int)
     description = TextAreaField(_l("Mục tiêu, ghi chú"), [Optional(), Length(max=5000)])
+    retention_days = IntegerField(
+        _l("Thời hạn lưu dữ liệu cá nhân (số ngày sau khi kết thúc)"),
+        [Optional(), NumberRange(0, 3650, _l("Nhập số ngày từ 0 đến 3650."))],
+        widget=TextInput(), render_kw={"inputmode": "numeric", "maxlength": 4})
+
+RETENTION_HINT = _l("Hết thời hạn, họ tên, số điện thoại, số CCCD, địa chỉ của người dân được "
+                    "xóa; số liệu thống kê vẫn giữ nguyên. Để trống: chưa quyết định, chưa xóa.")
 
 
 class PhaseForm(FlaskForm):

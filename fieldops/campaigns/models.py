@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import get_locale
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fieldops.db import created_at, db, int_pk
+from fieldops.db import UTCDateTime, created_at, db, int_pk
 
 if TYPE_CHECKING:
     from fieldops.areas.models import Area
@@ -67,6 +67,11 @@ class Campaign(db.Model):
     description: Mapped[str | None] = mapped_column(sa.Text)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     created_at: Mapped[created_at]
+    #: days after end_date before citizens' personal data is removed (Law 91/2025/QH15);
+    #: None: not decided yet, nothing is removed
+    retention_days: Mapped[int | None]
+    #: when the retention purge last removed this campaign's personal data
+    personal_data_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     phases: Mapped[list[Phase]] = relationship(
         back_populates="campaign", order_by="Phase.start_date", cascade="all, delete-orphan"
@@ -82,6 +87,13 @@ class Campaign(db.Model):
     def days(self) -> int:
         """Return the campaign's length in days, both ends counted."""
         return (self.end_date - self.start_date).days + 1
+
+    @property
+    def purge_due_on(self) -> date | None:
+        """Return the first day the personal data may be removed (None while not decided)."""
+        if self.retention_days is None:
+            return None
+        return self.end_date + timedelta(days=self.retention_days + 1)
 
 
 class Phase(db.Model):

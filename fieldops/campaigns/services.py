@@ -69,6 +69,7 @@ def save_campaign(
     description: str | None = None,
     communes: list[Area] | None = None,
     services: list[Service] | None = None,
+    retention_days: int | None = None,
     created_by_id: int | None = None,
 ) -> Campaign:
     """Create or change a campaign; its phases must still fit inside the new dates."""
@@ -100,6 +101,7 @@ def save_campaign(
     campaign.description = (description or "").strip() or None
     campaign.communes = list(communes or [])
     campaign.services = list(services or [])
+    campaign.retention_days = retention_days
     db.session.flush()
     return campaign
 

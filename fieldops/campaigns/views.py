@@ -11,11 +11,17 @@ from fieldops.areas.services import all_communes
 from fieldops.auth.login import role_required
 from fieldops.auth.models import ORGANIZER
 from fieldops.campaigns import services
-from fieldops.campaigns.forms import CampaignForm, DeleteForm, PhaseForm, ServiceForm
+from fieldops.campaigns.forms import (
+    RETENTION_HINT,
+    CampaignForm,
+    DeleteForm,
+    PhaseForm,
+    ServiceForm,
+)
 from fieldops.campaigns.models import Campaign, Phase, Service
 from fieldops.db import db
-from fieldops.errors import DomainError, attach_to_form
 from fieldops.forms import choices
+from fieldops.web import rules_on
 
 bp = Blueprint("campaigns", __name__)
 
@@ -63,7 +69,7 @@ def _save(form: CampaignForm, campaign: Campaign | None) -> Campaign:
         issuing_unit=form.issuing_unit.data, issued_on=form.issued_on.data,
         start_date=form.start_date.data, end_date=form.end_date.data,
         description=form.description.data, communes=communes, services=chosen,
-        created_by_id=current_user.id)
+        retention_days=form.retention_days.data, created_by_id=current_user.id)
 
 
 @bp.route("/campaigns/new", methods=["GET", "POST"])
@@ -71,16 +77,12 @@ def _save(form: CampaignForm, campaign: Campaign | None) -> Campaign:
 def new():
     form = _campaign_form(None)
     if form.validate_on_submit():
-        try:
+        with rules_on(form):
             campaign = _save(form, None)
-        except DomainError as error:
-            db.session.rollback()
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
             flash(_("Đã tạo chiến dịch. Hãy thêm các giai đoạn."), "success")
             return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
-    return render_template("campaigns/form.html", form=form, campaign=None)
+    return render_template("campaigns/form.html", form=form, campaign=None,
+                           retention_hint=RETENTION_HINT)
 
 
 @bp.route("/campaigns/<int:campaign_id>/edit", methods=["GET", "POST"])
@@ -89,16 +91,12 @@ def edit(campaign_id: int):
     campaign = db.get_or_404(Campaign, campaign_id)
     form = _campaign_form(campaign)
     if form.validate_on_submit():
-        try:
+        with rules_on(form):
             _save(form, campaign)
-        except DomainError as error:
-            db.session.rollback()
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
             flash(_("Đã lưu chiến dịch."), "success")
             return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
-    return render_template("campaigns/form.html", form=form, campaign=campaign)
+    return render_template("campaigns/form.html", form=form, campaign=campaign,
+                           retention_hint=RETENTION_HINT)
 
 
 @bp.post("/campaigns/<int:campaign_id>/phases")
@@ -107,14 +105,9 @@ def add_phase(campaign_id: int):
     campaign = db.get_or_404(Campaign, campaign_id)
     form = PhaseForm()
     if form.validate_on_submit():
-        try:
+        with rules_on(form):
             services.save_phase(campaign, None, name=form.name.data,
                                 start_date=form.start_date.data, end_date=form.end_date.data)
-        except DomainError as error:
-            db.session.rollback()
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
             flash(_("Đã thêm giai đoạn."), "success")
             return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
     db.session.refresh(campaign)
@@ -130,14 +123,9 @@ def edit_phase(campaign_id: int, phase_id: int):
         abort(404)
     form = PhaseForm(obj=phase)
     if form.validate_on_submit():
-        try:
+        with rules_on(form):
             services.save_phase(phase.campaign, phase, name=form.name.data,
                                 start_date=form.start_date.data, end_date=form.end_date.data)
-        except DomainError as error:
-            db.session.rollback()
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
             flash(_("Đã lưu giai đoạn."), "success")
             return redirect(url_for("campaigns.detail", campaign_id=campaign_id))
     return render_template("campaigns/phase_form.html", form=form, phase=phase)
@@ -150,7 +138,6 @@ def delete_phase(campaign_id: int, phase_id: int):
     if phase.campaign_id != campaign_id or not DeleteForm().validate_on_submit():
         abort(404)
     services.delete_phase(phase)
-    db.session.commit()
     flash(_("Đã xóa giai đoạn."), "success")
     return redirect(url_for("campaigns.detail", campaign_id=campaign_id))
 
@@ -162,12 +149,8 @@ def service_list():
     if form.validate_on_submit():
         if not current_user.is_organizer:
             abort(403)
-        try:
+        with rules_on(form):
             service = services.add_service(form.name_vi.data, form.name_en.data)
-        except DomainError as error:
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
             flash(_("Đã thêm dịch vụ “%(name)s”.", name=service.name_vi), "success")
             return redirect(url_for("campaigns.service_list"))
     return render_template("campaigns/services.html", services=_all_services(), form=form)

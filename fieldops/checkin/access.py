@@ -9,7 +9,7 @@ from flask import has_request_context, request
 
 from fieldops.areas.models import Area
 from fieldops.auth.models import ORGANIZER, TEAM_LEAD, User
-from fieldops.checkin.models import VOIDED, AuditEntry, Registration
+from fieldops.checkin.models import NOT_COUNTED, AuditEntry, Registration
 from fieldops.db import db
 from fieldops.events.models import HelpDesk, desk_staff
 from fieldops.teams.models import Assignment, Member, Team, team_members
@@ -87,12 +87,14 @@ def can_see(user: User, registration: Registration) -> bool:
 
 def can_edit(user: User, registration: Registration) -> bool:
     """Organizers and team leads who see a record may correct it; its volunteer too."""
-    if registration.status == VOIDED or not can_see(user, registration):
+    if registration.status in NOT_COUNTED or registration.purged_at is not None \
+            or not can_see(user, registration):
         return False
     return user.role in (ORGANIZER, TEAM_LEAD) or registration.volunteer_id == user.id
 
 
 def can_void(user: User, registration: Registration) -> bool:
     """Only organizers and team leads who see a record may cancel it."""
-    return (registration.status != VOIDED and user.role in (ORGANIZER, TEAM_LEAD)
+    return (registration.status not in NOT_COUNTED and registration.purged_at is None
+            and user.role in (ORGANIZER, TEAM_LEAD)
             and can_see(user, registration))

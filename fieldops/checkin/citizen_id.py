@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
+from fieldops.clock import local_today
 from fieldops.errors import DomainError
 
 #: the first three digits: the 63 provinces before the 2025 merger (Circular 07/2016/TT-BCA).
@@ -63,7 +63,7 @@ def check_shape(raw: str | None, field: str = "citizen_id") -> str:
         raise DomainError(
             _l("Mã tỉnh %(code)s ở đầu số CCCD không tồn tại. Hãy kiểm tra lại 3 số đầu.",
                code=number[:3]), field)
-    if birth_year_of(number) > date.today().year:
+    if birth_year_of(number) > local_today().year:
         raise DomainError(_l("Số thứ 4 đến 6 của số CCCD không phải năm sinh hợp lệ."), field)
     return number
 

@@ -1,20 +1,13 @@
-"""Device tokens for the JSON API: create (shown once), list, revoke."""
+"""Device tokens for the JSON API: a secret shown once, only its digest stored."""
 
 from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
-from flask_login import current_user, login_required
-
 from fieldops.auth.models import User
-from fieldops.checkin import access, crypto
-from fieldops.checkin.forms import DeviceTokenForm
+from fieldops.checkin import crypto
 from fieldops.checkin.models import DeviceToken
-from fieldops.db import db, now_utc
-
-bp = Blueprint("devices", __name__)
+from fieldops.db import db
 
 
 def issue_token(user: User, label: str) -> tuple[DeviceToken, str]:
@@ -25,41 +18,3 @@ def issue_token(user: User, label: str) -> tuple[DeviceToken, str]:
     db.session.add(token)
     db.session.flush()
     return token, secret
-
-
-def _tokens() -> list[DeviceToken]:
-    stmt = db.select(DeviceToken).order_by(DeviceToken.revoked_at.is_not(None),
-                                           DeviceToken.created_at.desc())
-    if not current_user.is_organizer:
-        stmt = stmt.where(DeviceToken.user_id == current_user.id)
-    return list(db.session.execute(stmt).scalars())
-
-
-@bp.route("/checkin/devices", methods=["GET", "POST"])
-@login_required
-def index():
-    form = DeviceTokenForm()
-    secret = None
-    if form.validate_on_submit():
-        token, secret = issue_token(current_user, form.label.data)
-        access.audit("token_created", current_user, None, token.label)
-        db.session.commit()
-        form = DeviceTokenForm(formdata=None)
-    response = render_template("checkin/devices.html", form=form, tokens=_tokens(),
-                               secret=secret)
-    return response, 200, {"Cache-Control": "no-store"}
-
-
-@bp.post("/checkin/devices/<int:token_id>/revoke")
-@login_required
-def revoke(token_id: int):
-    token = db.get_or_404(DeviceToken, token_id)
-    if token.user_id != current_user.id and not current_user.is_organizer:
-        abort(404)
-    # The app-wide CSRF protection already checked this POST's token.
-    if token.revoked_at is None:
-        token.revoked_at = now_utc()
-        access.audit("token_revoked", current_user, None, token.label)
-        db.session.commit()
-        flash(_("Đã thu hồi mã của thiết bị “%(label)s”.", label=token.label), "success")
-    return redirect(url_for(".index"))

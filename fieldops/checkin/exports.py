@@ -1,28 +1,60 @@
-"""Registrations as CSV (UTF-8 with BOM, for Excel) and XLSX, safe from formula injection."""
+"""Registrations as CSV (UTF-8 with BOM, for Excel) and XLSX, safe from formula injection.
+
+Rows are read in batches of plain columns (no ORM objects), names of campaigns, desks, teams,
+hamlets, volunteers and services are looked up once per export, and the files are written as
+they are read: CSV streams to the client, XLSX goes through openpyxl's write-only workbook.
+Memory stays flat whatever the number of rows.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from typing import IO
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import Cell
+from openpyxl.cell import WriteOnlyCell
 
+from fieldops.areas.models import Area
+from fieldops.auth.models import User
+from fieldops.campaigns.models import Campaign, Service
 from fieldops.checkin import crypto
-from fieldops.checkin.models import Registration
-from fieldops.i18n import format_vn_datetime
+from fieldops.checkin.citizen_id import mask
+from fieldops.checkin.models import (
+    SOURCE_LABELS,
+    STATUS_LABELS,
+    Registration,
+    RegistrationService,
+    outcome_text,
+)
+from fieldops.clock import LOCAL_TZ
+from fieldops.db import db
+from fieldops.events.models import HelpDesk
+from fieldops.teams.models import Team
 
 # A spreadsheet runs a cell starting with these as a formula: =HYPERLINK(...), +cmd, @SUM...
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+_FORMULA_FIRST = frozenset(_FORMULA_STARTS)
 #: columns whose values are digit strings that must stay text (leading zero, no 1.2E+11)
 TEXT_COLUMNS = ("citizen_id", "phone")
+BATCH = 2000
+_WIDTHS = (8, 17, 17, 14, 14, 28, 24, 8, 26, 13, 15, 9, 18, 22, 50, 24)
+
+_COLUMNS = (Registration.id, Registration.created_at, Registration.recorded_at,
+            Registration.status, Registration.source, Registration.campaign_id,
+            Registration.desk_id, Registration.team_id, Registration.queue_number,
+            Registration.full_name, Registration.phone, Registration.citizen_id_last4,
+            Registration.citizen_id_encrypted, Registration.birth_year, Registration.hamlet_id,
+            Registration.volunteer_id, Registration.void_reason)
 
 
 def defuse(value: object) -> object:
     """Return a cell value that no spreadsheet will run as a formula."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+    if isinstance(value, str) and value[:1] in _FORMULA_FIRST:
         return "'" + value
     return value
 
@@ -41,71 +73,128 @@ def columns() -> list[tuple[str, str]]:
     ]
 
 
-def row_of(registration: Registration, reveal: bool) -> dict[str, object]:
-    """Return one registration as export values (the ID masked unless revealed)."""
-    citizen_id = registration.masked_citizen_id
-    if reveal and registration.citizen_id_encrypted:
-        citizen_id = crypto.decrypt(registration.citizen_id_encrypted) or citizen_id
-    return {
-        "id": registration.id,
-        "created_at": format_vn_datetime(registration.created_at),
-        "recorded_at": format_vn_datetime(registration.recorded_at),
-        "status": registration.status_label,
-        "source": registration.source_label,
-        "campaign": registration.campaign.title,
-        "place": registration.place_label,
-        "queue_number": registration.queue_number,
-        "full_name": registration.full_name,
-        "phone": registration.phone or "",
-        "citizen_id": citizen_id,
-        "birth_year": registration.birth_year,
-        "hamlet": registration.hamlet.display_name if registration.hamlet else "",
-        "volunteer": registration.volunteer.full_name if registration.volunteer else "",
-        "services": "; ".join(f"{s.service.name}: {s.outcome_label}"
-                              for s in registration.services),
-        "void_reason": registration.void_reason or "",
-    }
+class _Names:
+    """Labels of the rows' campaigns, desks, teams, hamlets and volunteers, each read once."""
+
+    def __init__(self) -> None:
+        self._found: dict[tuple[type, int], str] = {}
+        self._labels = {Campaign: lambda c: c.title, HelpDesk: lambda d: d.name,
+                        Team: lambda t: t.name, Area: lambda a: a.display_name,
+                        User: lambda u: u.full_name}
+
+    def of(self, model: type, row_id: int | None) -> str:
+        """Return the label of one row of a model ("" for none)."""
+        if row_id is None:
+            return ""
+        key = (model, row_id)
+        if key not in self._found:
+            row = db.session.get(model, row_id)
+            self._found[key] = self._labels[model](row) if row is not None else ""
+        return self._found[key]
 
 
-def to_csv(registrations: Iterable[Registration], reveal: bool = False) -> bytes:
-    """Return the registrations as CSV; the BOM makes Excel read it as UTF-8."""
+def _services_of(ids: list[int], service_names: dict[int, str],
+                 outcomes: dict[tuple, str]) -> dict[int, str]:
+    """Return "service: outcome; ..." per registration id of one batch."""
+    found: dict[int, list[str]] = defaultdict(list)
+    rows = db.session.execute(
+        sa.select(RegistrationService.registration_id, RegistrationService.service_id,
+                  RegistrationService.outcome, RegistrationService.failure_reason)
+        .where(RegistrationService.registration_id.in_(ids))
+        .order_by(RegistrationService.registration_id, RegistrationService.id))
+    for registration_id, service_id, outcome, reason in rows:
+        if service_id not in service_names:
+            service_names[service_id] = db.session.get(Service, service_id).name
+        if (outcome, reason) not in outcomes:  # translated once, not once a row
+            outcomes[outcome, reason] = outcome_text(outcome, reason)
+        found[registration_id].append(f"{service_names[service_id]}: "
+                                      f"{outcomes[outcome, reason]}")
+    return {key: "; ".join(parts) for key, parts in found.items()}
+
+
+def _when(value) -> str:
+    # Formatted by hand in the local zone: babel's formatter cost more than the rest of a row.
+    if not value:
+        return ""
+    local = value.astimezone(LOCAL_TZ)
+    return f"{local.day:02}/{local.month:02}/{local.year} {local.hour:02}:{local.minute:02}"
+
+
+def rows(select: sa.Select, reveal: bool = False,
+         progress: Callable[[int], None] | None = None) -> Iterator[list]:
+    """Yield the export's rows (cell values in `columns()` order, defused) of the
+    registrations `select` finds, oldest first, reading them in batches."""
+    select = select.with_only_columns(*_COLUMNS).order_by(None).order_by(Registration.id)
+    names, service_names, outcomes = _Names(), {}, {}
+    statuses = {key: str(label) for key, label in STATUS_LABELS.items()}
+    sources = {key: str(label) for key, label in SOURCE_LABELS.items()}
+    last, done = 0, 0
+    while True:
+        # Plain rows through the connection: no ORM loading step for columns.
+        batch = db.session.connection().execute(
+            select.where(Registration.id > last).limit(BATCH)).all()
+        if not batch:
+            return
+        services = _services_of([r.id for r in batch], service_names, outcomes)
+        for r in batch:
+            citizen_id = mask(r.citizen_id_last4)
+            if reveal and r.citizen_id_encrypted:
+                citizen_id = crypto.decrypt(r.citizen_id_encrypted) or citizen_id
+            place = (names.of(HelpDesk, r.desk_id) if r.desk_id is not None
+                     else names.of(Team, r.team_id))
+            yield [r.id, _when(r.created_at), _when(r.recorded_at),
+                   statuses.get(r.status, r.status), sources.get(r.source, r.source),
+                   defuse(names.of(Campaign, r.campaign_id)), defuse(place), r.queue_number,
+                   defuse(r.full_name), defuse(r.phone or ""), citizen_id, r.birth_year,
+                   defuse(names.of(Area, r.hamlet_id)), defuse(names.of(User, r.volunteer_id)),
+                   defuse(services.get(r.id, "")), defuse(r.void_reason or "")]
+        last, done = batch[-1].id, done + len(batch)
+        if progress is not None:
+            progress(done)
+
+
+def csv_chunks(export_rows: Iterator[list], chunk_rows: int = 500) -> Iterator[bytes]:
+    """Yield the CSV file in pieces: the BOM (Excel reads UTF-8), headings, then rows."""
     out = io.StringIO()
     writer = csv.writer(out)
-    cols = columns()
-    writer.writerow([heading for _key, heading in cols])
-    for registration in registrations:
-        values = row_of(registration, reveal)
-        writer.writerow(["" if values[key] is None else defuse(values[key]) for key, _h in cols])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    out.write("\ufeff")
+    writer.writerow([heading for _key, heading in columns()])
+    for n, values in enumerate(export_rows, start=1):
+        writer.writerow(["" if value is None else value for value in values])
+        if n % chunk_rows == 0:
+            yield out.getvalue().encode("utf-8")
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue().encode("utf-8")
 
 
-def to_xlsx(registrations: Iterable[Registration], reveal: bool = False) -> bytes:
-    """Return the registrations as an Excel workbook; ID and phone cells are text."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Đăng ký")
-    cols = columns()
-    sheet.append([heading for _key, heading in cols])
-    for registration in registrations:
-        values = row_of(registration, reveal)
-        cells = []
-        for key, _heading in cols:
-            value = defuse(values[key])
-            cell = Cell(sheet, value=value)
-            if isinstance(value, str):
-                # A string cell is never evaluated, even if something slipped past defuse().
-                cell.data_type = "s"
-            if key in TEXT_COLUMNS:
-                # "@" is Excel's Text format: 079203001234 keeps its zero and all its digits.
-                cell.value = "" if value is None else str(value)
-                cell.data_type = "s"
-                cell.number_format = "@"
-            cells.append(cell)
-        sheet.append(cells)
-    sheet.freeze_panes = "A2"
-    for letter, width in zip("ABCDEFGHIJKLMNOP", (8, 17, 17, 14, 14, 28, 24, 8, 26, 13, 15, 9,
-                                                 18, 22, 50, 24), strict=False):
+def write_xlsx(export_rows: Iterator[list], target: IO[bytes]) -> None:
+    """Write the rows as an Excel workbook (write-only: flat memory); ID and phone are text."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("Đăng ký"))
+    keys = [key for key, _heading in columns()]
+    for letter, width in zip("ABCDEFGHIJKLMNOP", _WIDTHS, strict=True):
         sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    sheet.append([heading for _key, heading in columns()])
+    text_at = [keys.index(key) for key in TEXT_COLUMNS]
+    for values in export_rows:
+        for index in text_at:
+            # "@" is Excel's Text format: 079203001234 keeps its zero and all its digits.
+            cell = WriteOnlyCell(sheet, value=str(values[index] or ""))
+            cell.number_format = "@"
+            values[index] = cell
+        sheet.append(values)
+    book.save(target)
+
+
+def to_csv(select: sa.Select, reveal: bool = False) -> bytes:
+    """Return the whole CSV at once (small exports, tests)."""
+    return b"".join(csv_chunks(rows(select, reveal)))
+
+
+def to_xlsx(select: sa.Select, reveal: bool = False) -> bytes:
+    """Return the whole workbook at once (small exports, tests)."""
     buffer = io.BytesIO()
-    book.save(buffer)
+    write_xlsx(rows(select, reveal), buffer)
     return buffer.getvalue()

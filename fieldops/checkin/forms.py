@@ -21,10 +21,11 @@ from wtforms.widgets import TextInput
 
 from fieldops.campaigns.models import Service
 from fieldops.checkin.models import CONSENT_PURPOSE, FAILURE_REASONS, OUTCOME_LABELS
+from fieldops.checkin.rules import REQUIRED_MESSAGE, field_attributes
 from fieldops.checkin.services import Outcome
-from fieldops.forms import choices
+from fieldops.forms import choices, id_choice
 
-REQUIRED = _l("Vui lòng nhập trường này.")
+REQUIRED = REQUIRED_MESSAGE
 
 
 def new_submission_id() -> str:
@@ -47,6 +48,14 @@ class SubmissionForm(FlaskForm):
     submission_id = HiddenField("Submission Id", default=new_submission_id)
 
 
+class QueueActionForm(SubmissionForm):
+    """A tap at a desk's queue: call the next citizen, or mark or unmark an entry."""
+
+    submission_id = HiddenField("Submission Id", [Optional(), Length(max=64)],
+                                default=new_submission_id)
+    mark = HiddenField("Mark")
+
+
 class CheckinForm(SubmissionForm):
     """The citizen's own form, opened from the desk's QR code: no account, no ID number."""
 
@@ -55,12 +64,14 @@ class CheckinForm(SubmissionForm):
         csrf = False
 
     full_name = StringField(_l("Họ và tên"), [DataRequired(REQUIRED), Length(max=120)],
-                            render_kw={"autocomplete": "name", "maxlength": 120})
+                            render_kw={"autocomplete": "name",
+                                       **field_attributes("full_name", required=True)})
     phone = StringField(_l("Số điện thoại"), [DataRequired(REQUIRED), Length(max=20)],
-                        render_kw={"inputmode": "tel", "autocomplete": "tel", "maxlength": 20})
-    hamlet_id = RadioField(_l("Thôn/ấp nơi ở"), coerce=int, validate_choice=False,
+                        render_kw={"inputmode": "tel", "autocomplete": "tel", "maxlength": 20,
+                                   **field_attributes("phone", required=True)})
+    hamlet_id = RadioField(_l("Thôn/ấp nơi ở"), coerce=id_choice, validate_choice=False,
                            validators=[Optional()])
-    services = CheckboxesField(_l("Dịch vụ cần hỗ trợ"), coerce=int, validate_choice=False)
+    services = CheckboxesField(_l("Dịch vụ cần hỗ trợ"), coerce=id_choice, validate_choice=False)
     consent = BooleanField(CONSENT_PURPOSE)
 
 
@@ -68,10 +79,11 @@ class RecordForm(SubmissionForm):
     """What the volunteer completes: the citizen, the ID number, and each service's outcome."""
 
     full_name = StringField(_l("Họ và tên"), [DataRequired(REQUIRED), Length(max=120)],
-                            render_kw={"maxlength": 120})
+                            render_kw=field_attributes("full_name", required=True))
     phone = StringField(_l("Số điện thoại (không bắt buộc)"), [Optional(), Length(max=20)],
-                        render_kw={"inputmode": "tel"})
-    hamlet_id = SelectField(_l("Thôn/ấp"), coerce=int, validate_choice=False)
+                        render_kw={"inputmode": "tel",
+                                   **field_attributes("phone", required=False)})
+    hamlet_id = SelectField(_l("Thôn/ấp"), coerce=id_choice, validate_choice=False)
     citizen_id = StringField(_l("Số CCCD (12 số)"), [Length(max=20)],
                              render_kw={"inputmode": "numeric", "autocomplete": "off",
                                         "maxlength": 20})

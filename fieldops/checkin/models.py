@@ -10,7 +10,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldops.checkin.citizen_id import mask
-from fieldops.db import UTCDateTime, created_at, db, int_pk, now_utc
+from fieldops.clock import now_utc
+from fieldops.db import UTCDateTime, created_at, db, int_pk
 
 if TYPE_CHECKING:
     from fieldops.areas.models import Area
@@ -26,9 +27,19 @@ SOURCE_LABELS = {QR: _l("Tự đăng ký qua QR"), DESK: _l("Tại bàn"), DOOR:
                  API: _l("Thiết bị")}
 
 WAITING, CALLED, RECORDED, VOIDED = "waiting", "called", "recorded", "voided"
-STATUSES = (WAITING, CALLED, RECORDED, VOIDED)
+#: the volunteer's marks on a queue entry: the same person twice, or called and not there
+DUPLICATE, ABSENT = "duplicate", "absent"
+#: a recorded result a spot-check call-back found untrue: kept, no longer counted (not a void:
+#: nobody at the desk or door cancelled it, and the checker may restore it)
+REJECTED = "rejected"
+STATUSES = (WAITING, CALLED, RECORDED, VOIDED, DUPLICATE, ABSENT, REJECTED)
+#: the statuses of a record whose outcomes no longer count toward any target
+NOT_COUNTED = (VOIDED, REJECTED)
+#: still in the queue: the one live entry a citizen may hold at a desk on a day
+LIVE = (WAITING, CALLED)
 STATUS_LABELS = {WAITING: _l("Đang chờ"), CALLED: _l("Đang được hỗ trợ"),
-                 RECORDED: _l("Đã ghi nhận"), VOIDED: _l("Đã hủy")}
+                 RECORDED: _l("Đã ghi nhận"), VOIDED: _l("Đã hủy"), DUPLICATE: _l("Trùng"),
+                 ABSENT: _l("Vắng"), REJECTED: _l("Bị loại khi kiểm tra")}
 
 DONE, FAILED, FOLLOW_UP = "done", "failed", "follow_up"
 OUTCOMES = (DONE, FAILED, FOLLOW_UP)
@@ -57,6 +68,11 @@ def _index_when_set(table: str, column: str, unique: bool = False) -> sa.Index:
     prefix = "uq" if unique else "ix"
     return sa.Index(f"{prefix}_{table}_{column}", column, unique=unique, sqlite_where=where,
                     postgresql_where=where)
+
+
+#: the entries uq_registration_same_person keeps to one per person: the QR's live tickets
+SAME_PERSON_WHERE = sa.text(
+    "source = 'qr' AND status IN ('waiting', 'called') AND phone IS NOT NULL")
 
 
 class Registration(db.Model):
@@ -100,6 +116,8 @@ class Registration(db.Model):
     void_reason: Mapped[str | None] = mapped_column(sa.String(255))
     created_at: Mapped[created_at]
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: when the campaign's retention setting removed the name, phone and ID number
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     campaign: Mapped[Campaign] = relationship()
     event: Mapped[LaunchEvent | None] = relationship()
@@ -118,8 +136,14 @@ class Registration(db.Model):
         # Partial: a citizen's pre-registration leaves these empty and touches none of them.
         *(_index_when_set("registration", column) for column in (
             "team_id", "citizen_id_hash", "volunteer_id", "recorded_at")),
-        sa.CheckConstraint(sa.text("status IN ('waiting', 'called', 'recorded', 'voided')"),
-                           name="status"),
+        # One live ticket per person (phone and folded name) at a desk on a day: a citizen who
+        # scans again gets it back, and two sends at once cannot both take a number.
+        sa.Index("uq_registration_same_person", "desk_id", "queue_day", "phone", "name_folded",
+                 unique=True, sqlite_where=SAME_PERSON_WHERE, postgresql_where=SAME_PERSON_WHERE),
+        sa.CheckConstraint(sa.text(
+            "status IN ('waiting', 'called', 'recorded', 'voided', 'duplicate', 'absent', "
+            "'rejected')"),
+            name="status"),
         sa.CheckConstraint(sa.text("source IN ('qr', 'desk', 'door', 'api')"), name="source"),
     )
 
@@ -179,12 +203,17 @@ class RegistrationService(db.Model):
     @property
     def outcome_label(self) -> str:
         """Return the outcome (and the reason of a failure) in the interface language."""
-        if self.outcome is None:
-            return str(_l("Chưa ghi nhận"))
-        label = str(OUTCOME_LABELS[self.outcome])
-        if self.outcome == FAILED and self.failure_reason:
-            label += f": {FAILURE_REASONS.get(self.failure_reason, self.failure_reason)}"
-        return label
+        return outcome_text(self.outcome, self.failure_reason)
+
+
+def outcome_text(outcome: str | None, failure_reason: str | None) -> str:
+    """Return an outcome (and the reason of a failure) in the interface language."""
+    if outcome is None:
+        return str(_l("Chưa ghi nhận"))
+    label = str(OUTCOME_LABELS[outcome])
+    if outcome == FAILED and failure_reason:
+        label += f": {FAILURE_REASONS.get(failure_reason, failure_reason)}"
+    return label
 
 
 class RegistrationChange(db.Model):
@@ -242,14 +271,15 @@ class AuditEntry(db.Model):
     __tablename__ = "checkin_audit"
 
     id: Mapped[int_pk]
-    #: reveal, edit, void, export, export_revealed, token_created, token_revoked
+    #: reveal, edit, void, export, ...: every action is named in audit_log.ACTIONS
     action: Mapped[str] = mapped_column(sa.String(20), index=True)
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"), index=True)
     registration_id: Mapped[int | None] = mapped_column(sa.ForeignKey("registration.id"),
                                                         index=True)
     detail: Mapped[str | None] = mapped_column(sa.Text)
     remote_addr: Mapped[str | None] = mapped_column(sa.String(64))
-    logged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    # The log page filters by day over many entries.
+    logged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)
 
     user: Mapped[User | None] = relationship()
 

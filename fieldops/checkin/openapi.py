@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from fieldops.checkin.citizen_id import PROVINCE_CODES
 from fieldops.checkin.models import FAILURE_REASONS, OUTCOMES, SOURCES, STATUSES
+
+_SEPARATORS = r"[\s.\-]*"
+#: what check_shape accepts, as far as a pattern can say it: twelve digits with spaces, dots or
+#: dashes anywhere, starting with a province code (the birth-year rule is in the description)
+CITIZEN_ID_PATTERN = "^{sep}(?:{codes}){sep}(?:[0-9]{sep}){{9}}$".format(
+    sep=_SEPARATORS, codes="|".join(_SEPARATORS.join(code) for code in sorted(PROVINCE_CODES)))
 
 
 def _error(description: str) -> dict:
@@ -44,7 +51,10 @@ def document(server_url: str) -> dict:
             "phone": {"type": ["string", "null"], "description": "Vietnamese mobile number."},
             "hamlet_id": {"type": ["integer", "null"],
                           "description": "Required for a team: one of today's hamlets."},
-            "citizen_id": {"type": "string", "pattern": "^[0-9]{12}$"},
+            "citizen_id": {"type": "string", "pattern": CITIZEN_ID_PATTERN, "description": (
+                "12 digits; spaces, dots and dashes between them are ignored. The first three "
+                "are a province code, digits 4-6 the century, sex and birth year (not in the "
+                "future).")},
             "citizen_id_confirm": {"type": "string",
                                    "description": "The number typed again, unless birth_year."},
             "birth_year": {"type": "integer", "description": "Must match digits 4-6."},

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from fieldops.auth.models import User
 from fieldops.checkin.access import visible_registrations
 from fieldops.checkin.models import OUTCOMES, STATUSES, Registration, RegistrationService
-from fieldops.checkin.services import local_day_bounds
+from fieldops.clock import local_day_bounds
 from fieldops.db import db
 from fieldops.forms import parse_vn_date
 from fieldops.text import fold
@@ -70,6 +70,15 @@ class Filters:
 
 def filtered(user: User, filters: Filters) -> sa.Select:
     """Return the registrations the user may see, narrowed by the filters, newest first."""
+    return narrowed(user, filters).options(
+        selectinload(Registration.services).selectinload(RegistrationService.service),
+        selectinload(Registration.hamlet), selectinload(Registration.volunteer),
+        selectinload(Registration.desk), selectinload(Registration.team),
+    ).order_by(Registration.created_at.desc(), Registration.id.desc())
+
+
+def narrowed(user: User, filters: Filters) -> sa.Select:
+    """Return the registrations the user may see, narrowed by the filters (no order)."""
     stmt = visible_registrations(user)
     for name in ("campaign_id", "event_id", "desk_id", "team_id", "hamlet_id", "volunteer_id"):
         value = getattr(filters, name)
@@ -91,8 +100,4 @@ def filtered(user: User, filters: Filters) -> sa.Select:
     for word in fold(filters.q).split():
         # Every word must appear: "nguyen van" finds "Nguyễn Văn An".
         stmt = stmt.where(Registration.name_folded.contains(word, autoescape=True))
-    return stmt.options(
-        selectinload(Registration.services).selectinload(RegistrationService.service),
-        selectinload(Registration.hamlet), selectinload(Registration.volunteer),
-        selectinload(Registration.desk), selectinload(Registration.team),
-    ).order_by(Registration.created_at.desc(), Registration.id.desc())
+    return stmt

@@ -2,73 +2,83 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from flask_babel import lazy_gettext as _l
 
 from fieldops.areas.models import Area
 from fieldops.auth.models import User
 from fieldops.campaigns.models import Campaign, Service
 from fieldops.checkin import crypto
+from fieldops.checkin.access import can_see, can_work_desk
 from fieldops.checkin.citizen_id import mask
 from fieldops.checkin.models import (
     DOOR,
-    FAILED,
     FAILURE_REASONS,
     OUTCOME_LABELS,
-    OUTCOMES,
     RECORDED,
+    REJECTED,
     VOIDED,
     Registration,
     RegistrationService,
+)
+from fieldops.checkin.rules import (
+    check_submission_id,
+    checked_outcomes,
+    clean_name,
+    clean_phone,
 )
 from fieldops.checkin.services import (
     DuplicateError,
     Outcome,
     RefusedError,
-    _check_hamlet,
-    _log,
     campaign_refusal,
-    campaign_services,
-    check_submission_id,
-    clean_name,
-    clean_phone,
+    check_hamlet,
     find_change,
     find_refusal,
     find_registration,
+    first_write_wins,
+    log_change,
     refuse,
+    services_counted,
 )
-from fieldops.db import db, now_utc
+from fieldops.checkin.signals import announce, state_of
+from fieldops.clock import now_utc
+from fieldops.db import db
 from fieldops.errors import DomainError
 from fieldops.events.models import HelpDesk
-from fieldops.reports import counters
 from fieldops.teams.models import Team
 from fieldops.text import fold
 
+RECORDED_ELSEWHERE = _l("Hồ sơ vừa được ghi ở nơi khác. Hãy tải lại và kiểm tra.")
+CHANGED_ELSEWHERE = _l("Hồ sơ vừa được sửa ở nơi khác. Hãy tải lại.")
+#: only the checker who rejected a record may restore it (rejection.reinstate)
+REJECTED_BY_CHECK = _l("Hồ sơ này đã bị loại khi kiểm tra xác suất; chỉ người kiểm tra mới "
+                       "khôi phục được.")
 
-def replayed(submission_id: str) -> Registration | None:
-    """Return the record a submission id already created or changed, if it was sent before."""
+
+class Recorded(NamedTuple):
+    """What `record` did: the record, and whether the call was a replay (nothing written)."""
+
+    registration: Registration
+    replay: bool
+
+
+def replayed(submission_id: str, user: User) -> Registration | None:
+    """Return the record a submission id already created or changed, if the user may read it.
+
+    Another's submission id returns None: the caller goes on as if it were new, and its write
+    then conflicts on the id, without a word of the record it names.
+    """
     existing = find_registration(submission_id)
-    if existing is not None:
-        return existing
-    change = find_change(submission_id)
-    return change.registration if change is not None else None
+    if existing is None:
+        change = find_change(submission_id)
+        existing = change.registration if change is not None else None
+    return existing if existing is not None and can_see(user, existing) else None
 
 
 def _check_outcomes(campaign: Campaign, outcomes: list[Outcome]) -> list[Outcome]:
-    allowed = {s.id for s in campaign_services(campaign)}
-    seen: dict[int, Outcome] = {}
-    for item in outcomes:
-        if item.service_id not in allowed:
-            raise DomainError(_l("Dịch vụ này không thuộc chiến dịch."), "services")
-        if item.outcome not in OUTCOMES:
-            raise DomainError(_l("Kết quả không hợp lệ."), "services")
-        if item.outcome == FAILED and item.failure_reason not in FAILURE_REASONS:
-            raise DomainError(_l("Hãy chọn lý do không thành công."), "services")
-        if item.outcome != FAILED:
-            item.failure_reason = None
-        seen[item.service_id] = item
-    if not seen:
-        raise DomainError(_l("Hãy ghi kết quả cho ít nhất một dịch vụ."), "services")
-    return list(seen.values())
+    return checked_outcomes(outcomes, {s.id for s in services_counted(campaign)})
 
 
 def _check_duplicates(registration: Registration | None, campaign: Campaign, id_hash: str,
@@ -141,68 +151,72 @@ def _apply(registration: Registration, *, campaign: Campaign, full_name: str,
     return lines
 
 
-def record(registration: Registration | None, *, submission_id: str, user: User,
-           campaign: Campaign, source: str, full_name: str, phone: str | None,
-           hamlet_id: int | None, birth_year: int | None, citizen_id: str,
-           outcomes: list[Outcome], consent: bool, desk: HelpDesk | None = None,
-           team: Team | None = None) -> Registration:
+def record(registration: Registration | None, **fields) -> Registration:
+    """Record who was helped with what (see `record_or_replay`); return the record."""
+    return record_or_replay(registration, **fields).registration
+
+
+def record_or_replay(registration: Registration | None, *, submission_id: str, user: User,
+                     campaign: Campaign, source: str, full_name: str, phone: str | None,
+                     hamlet_id: int | None, birth_year: int | None, citizen_id: str,
+                     outcomes: list[Outcome], consent: bool, desk: HelpDesk | None = None,
+                     team: Team | None = None) -> Recorded:
     """Record who was helped with what: complete a queued citizen, or create a walk-in/door one.
 
     `citizen_id` must already be checked (citizen_id.check_citizen_id). Sending the same
-    submission id again returns the same record and changes nothing.
+    submission id again returns the same record as a replay and changes nothing.
     """
     submission_id = check_submission_id(submission_id)
-    existing = replayed(submission_id)
+    existing = replayed(submission_id, user)
     if existing is not None:
-        return existing
+        # Stored by a twin of this request since the caller last looked: still a replay.
+        return Recorded(existing, replay=True)
     refused = find_refusal(submission_id)
-    if refused is not None:
-        raise RefusedError(refused)
+    if refused is not None and refused.user_id == user.id:
+        raise RefusedError(refused.reason, refused.desk_id)
     name = clean_name(full_name)
     phone = clean_phone(phone, required=False)
     if not consent:
         raise DomainError(_l("Cần xác nhận người dân đã đồng ý cho ghi thông tin."), "consent")
-    hamlet = _check_hamlet(campaign, hamlet_id, required=source == DOOR)
+    hamlet = check_hamlet(campaign, hamlet_id, required=source == DOOR)
     outcomes = _check_outcomes(campaign, outcomes)
     if registration is not None and registration.status == VOIDED:
         raise DomainError(_l("Hồ sơ này đã bị hủy."))
     reason = campaign_refusal(campaign)
-    if reason is None and desk is not None and not _staffs(user, desk):
+    if reason is None and desk is not None and not can_work_desk(user, desk):
         reason = "wrong_desk"
     if reason:
         payload = {"full_name": name, "phone": phone, "hamlet_id": hamlet_id,
                    "services": [o.__dict__ for o in outcomes],
                    "citizen_id": mask(citizen_id[-4:]), "registration_id":
                    registration.id if registration else None}
-        raise RefusedError(refuse(submission_id, reason, source=source, payload=payload,
-                                  desk=desk, user=user))
+        refuse(submission_id, reason, source=source, payload=payload, desk=desk, user=user)
+        raise RefusedError(reason, desk.id if desk else None)
     id_hash = crypto.citizen_hash(citizen_id)
     _check_duplicates(registration, campaign, id_hash, outcomes)
-    before = counters.contributions(registration)
-    created = registration is None
-    if created:
-        registration = Registration(
-            submission_id=submission_id, campaign_id=campaign.id,
-            event_id=desk.event_id if desk else None, desk_id=desk.id if desk else None,
-            team_id=team.id if team else None, source=source, full_name=name,
-            name_folded=fold(name), consent_at=now_utc())
-        db.session.add(registration)
-    registration.campaign = campaign
-    summary = _apply(registration, campaign=campaign, full_name=name, phone=phone,
-                     hamlet=hamlet, birth_year=birth_year, citizen_id=citizen_id,
-                     outcomes=outcomes)
-    registration.status = RECORDED
-    registration.recorded_at = now_utc()
-    registration.volunteer_id = user.id
-    registration.consent_at = registration.consent_at or now_utc()
-    _log(registration, "created" if created else "recorded", user,
-         submission_id=None if created else submission_id, summary="\n".join(summary) or None)
-    counters.apply(registration, before)
-    return registration
-
-
-def _staffs(user: User, desk: HelpDesk) -> bool:
-    return user.is_organizer or any(s.id == user.id for s in desk.staff)
+    before = state_of(registration)
+    with first_write_wins(RECORDED_ELSEWHERE):
+        created = registration is None
+        if created:
+            registration = Registration(
+                submission_id=submission_id, campaign_id=campaign.id,
+                event_id=desk.event_id if desk else None, desk_id=desk.id if desk else None,
+                team_id=team.id if team else None, source=source, full_name=name,
+                name_folded=fold(name), consent_at=now_utc())
+            db.session.add(registration)
+        registration.campaign = campaign
+        summary = _apply(registration, campaign=campaign, full_name=name, phone=phone,
+                         hamlet=hamlet, birth_year=birth_year, citizen_id=citizen_id,
+                         outcomes=outcomes)
+        registration.status = RECORDED
+        registration.recorded_at = now_utc()
+        registration.volunteer_id = user.id
+        registration.consent_at = registration.consent_at or now_utc()
+        log_change(registration, "created" if created else "recorded", user,
+                   submission_id=None if created else submission_id,
+                   summary="\n".join(summary) or None)
+    announce(before, registration)
+    return Recorded(registration, replay=False)
 
 
 def edit(registration: Registration, *, submission_id: str, user: User, reason: str,
@@ -214,24 +228,28 @@ def edit(registration: Registration, *, submission_id: str, user: User, reason: 
         return registration
     if registration.status == VOIDED:
         raise DomainError(_l("Hồ sơ này đã bị hủy, không sửa được."))
+    if registration.status == REJECTED:
+        raise DomainError(REJECTED_BY_CHECK)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_l("Hãy ghi lý do sửa."), "reason")
     campaign = registration.campaign
     name = clean_name(full_name)
     phone = clean_phone(phone, required=False)
-    hamlet = _check_hamlet(campaign, hamlet_id, required=False)
+    hamlet = check_hamlet(campaign, hamlet_id, required=False)
     outcomes = _check_outcomes(campaign, outcomes)
     id_hash = crypto.citizen_hash(citizen_id) if citizen_id else registration.citizen_id_hash
     if id_hash:
         _check_duplicates(registration, campaign, id_hash, outcomes)
-    before = counters.contributions(registration)
-    summary = _apply(registration, campaign=campaign, full_name=name, phone=phone, hamlet=hamlet,
-                     birth_year=birth_year, citizen_id=citizen_id, outcomes=outcomes)
-    registration.updated_at = now_utc()
-    _log(registration, "edited", user, submission_id=submission_id, reason=reason[:255],
-         summary="\n".join(summary) or None)
-    counters.apply(registration, before)
+    before = state_of(registration)
+    with first_write_wins(CHANGED_ELSEWHERE):
+        summary = _apply(registration, campaign=campaign, full_name=name, phone=phone,
+                         hamlet=hamlet, birth_year=birth_year, citizen_id=citizen_id,
+                         outcomes=outcomes)
+        registration.updated_at = now_utc()
+        log_change(registration, "edited", user, submission_id=submission_id,
+                   reason=reason[:255], summary="\n".join(summary) or None)
+    announce(before, registration)
     return registration
 
 
@@ -241,16 +259,20 @@ def void(registration: Registration, *, submission_id: str, user: User,
     submission_id = check_submission_id(submission_id)
     if find_change(submission_id) is not None or registration.status == VOIDED:
         return registration
+    if registration.status == REJECTED:
+        raise DomainError(REJECTED_BY_CHECK)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_l("Hãy ghi lý do hủy."), "reason")
-    before = counters.contributions(registration)
-    registration.status = VOIDED
-    registration.voided_at = now_utc()
-    registration.void_reason = reason[:255]
-    registration.updated_at = now_utc()
-    for row in registration.services:
-        row.dedup_key = None
-    _log(registration, "voided", user, submission_id=submission_id, reason=reason[:255])
-    counters.apply(registration, before)
+    before = state_of(registration)
+    with first_write_wins(CHANGED_ELSEWHERE):
+        registration.status = VOIDED
+        registration.voided_at = now_utc()
+        registration.void_reason = reason[:255]
+        registration.updated_at = now_utc()
+        for row in registration.services:
+            row.dedup_key = None
+        log_change(registration, "voided", user, submission_id=submission_id,
+                   reason=reason[:255])
+    announce(before, registration)
     return registration

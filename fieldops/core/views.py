@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from blinker import Namespace
 from flask import (
     Blueprint,
     current_app,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -18,10 +20,16 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from fieldops import ratelimit
 from fieldops.db import db
 from fieldops.extensions import csrf
+from fieldops.web import DONE, STARTED, stored_state
 
 bp = Blueprint("core", __name__)
+
+#: sent with user= when the home page is drawn; features after core return a block of HTML
+#: (Markup) to show under the greeting, or None: core knows nothing of what they show
+home_blocks_wanted = Namespace().signal("home-blocks-wanted")
 
 
 @bp.get("/")
@@ -37,7 +45,10 @@ def home():
     counts = dict(
         db.session.execute(db.select(Area.level, db.func.count()).group_by(Area.level)).all()
     )
-    return render_template("core/home.html", campaigns=list(campaigns), counts=counts)
+    blocks = [html for _receiver, html in home_blocks_wanted.send(
+        current_app._get_current_object(), user=current_user._get_current_object()) if html]
+    return render_template("core/home.html", campaigns=list(campaigns), counts=counts,
+                           blocks=blocks)
 
 
 @bp.post("/language")
@@ -49,15 +60,24 @@ def set_language():
     return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    # Some browsers ask for /favicon.ico whatever the page links: send them to ours.
+    return redirect(url_for("static", filename="favicon.svg"))
+
+
 @bp.get("/healthz")
 @csrf.exempt
 def healthz():
-    try:
-        db.session.execute(text("SELECT 1"))
-        database = True
-    except SQLAlchemyError:
-        db.session.rollback()
-        database = False
+    database = False
+    # A pooled connection the server dropped fails once and is replaced: ask on a fresh one.
+    for _attempt in range(2):
+        try:
+            db.session.execute(text("SELECT 1"))
+            database = True
+            break
+        except SQLAlchemyError:
+            db.session.rollback()  # end the failed transaction before the request's commit
     body = {"status": "ok" if database else "error", "database": database}
     # A load balancer takes this instance out of rotation when its database is gone.
     return jsonify(body), 200 if database else 503
@@ -97,12 +117,23 @@ def too_large(error):
 
 @bp.app_errorhandler(429)
 def too_many(error):
-    return _error_page(
+    body, code = _error_page(
         429, _("Quá nhiều yêu cầu"), _("Bạn thao tác quá nhanh. Vui lòng chờ một chút rồi thử lại.")
     )
+    return ratelimit.with_retry_after(make_response(body, code), error)
 
 
 @bp.app_errorhandler(500)
 def server_error(error):
     db.session.rollback()
-    return _error_page(500, _("Lỗi máy chủ"), _("Đã có lỗi xảy ra. Dữ liệu chưa được lưu."))
+    # The message must be true: an error after the request's commit comes after its data
+    # was stored (and one during the commit leaves it unknown).
+    state = stored_state()
+    if state == DONE:
+        message = _("Đã có lỗi xảy ra sau khi dữ liệu đã được lưu. Hãy tải lại trang để xem.")
+    elif state == STARTED:
+        message = _("Đã có lỗi xảy ra lúc đang lưu: chưa rõ dữ liệu đã được lưu hay chưa. "
+                    "Hãy tải lại trang để kiểm tra.")
+    else:
+        message = _("Đã có lỗi xảy ra. Dữ liệu chưa được lưu.")
+    return _error_page(500, _("Lỗi máy chủ"), message)

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from fieldops import clock
 from fieldops.auth.login import role_required
 from fieldops.auth.models import ORGANIZER
 from fieldops.db import db
-from fieldops.errors import DomainError, attach_to_form
 from fieldops.events import agenda
-from fieldops.events.forms import LOCAL_ZONE, AgendaItemForm, DeleteForm, ShiftForm, parse_time
+from fieldops.events.forms import AgendaItemForm, DeleteForm, ShiftForm, parse_time
 from fieldops.events.models import AgendaItem, LaunchEvent
 from fieldops.events.services import hhmm
 from fieldops.events.views import bp, event_or_404
 from fieldops.forms import choices
+from fieldops.web import rules_on
 
 
 def _shift_form(event: LaunchEvent, form: ShiftForm | None = None) -> ShiftForm:
@@ -65,13 +64,8 @@ def add_item(event_id: int):
     event = event_or_404(event_id)
     form = AgendaItemForm()
     if form.validate_on_submit():
-        try:
+        with rules_on(form):
             _save(form, event, None)
-        except DomainError as error:
-            db.session.rollback()
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
             flash(_("Đã thêm mục vào chương trình."), "success")
             return redirect(url_for("events.agenda_page", event_id=event.id) + "#agenda")
     db.session.refresh(event)
@@ -85,13 +79,8 @@ def edit_item(event_id: int, item_id: int):
     item = _item_or_404(event, item_id)
     form = AgendaItemForm(obj=item)
     if form.validate_on_submit():
-        try:
+        with rules_on(form):
             _save(form, event, item)
-        except DomainError as error:
-            db.session.rollback()
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
             flash(_("Đã lưu mục “%(title)s”.", title=item.title), "success")
             return redirect(url_for("events.agenda_page", event_id=event.id) + "#agenda")
     return render_template("events/item_form.html", form=form, event=event, item=item)
@@ -105,7 +94,6 @@ def delete_item(event_id: int, item_id: int):
     if not DeleteForm().validate_on_submit():
         abort(400)
     agenda.delete_item(item)
-    db.session.commit()
     flash(_("Đã xóa mục."), "success")
     return redirect(url_for("events.agenda_page", event_id=event.id) + "#agenda")
 
@@ -120,14 +108,9 @@ def shift(event_id: int):
         if item is None or item.event_id != event.id:
             form.item_id.errors = [_("Hãy chọn một mục của chương trình.")]
         else:
-            try:
+            with rules_on(form):
                 result = agenda.shift_from(item, form.minutes.data, reason=form.reason.data,
                                            shifted_by_id=current_user.id)
-            except DomainError as error:
-                db.session.rollback()
-                attach_to_form(form, error)
-            else:
-                db.session.commit()
                 flash(_("Đã dời %(n)s mục, %(m)s phút.", n=result.shift.items_moved,
                         m=result.shift.minutes), "success")
                 if result.extended_from is not None:
@@ -142,7 +125,7 @@ def shift(event_id: int):
 @login_required
 def now_next(event_id: int):
     event = event_or_404(event_id)
-    local_now = datetime.now(LOCAL_ZONE)
+    local_now = clock.local_now()
     # ?at=HH:MM shows the stage view at another moment: for rehearsals and tests.
     fixed = parse_time(request.args.get("at", ""))
     state = agenda.now_next(event, fixed or local_now.time(),

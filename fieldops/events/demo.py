@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from fieldops.auth.models import User
 from fieldops.campaigns.models import Campaign
 from fieldops.db import db
 from fieldops.events import agenda, desks, services
-from fieldops.events.models import LaunchEvent
+from fieldops.events.models import MOBILE_POINT, LaunchEvent
 
 # (start, end, title, responsible unit, notes, parallel) from part III of the plan.
 AGENDA = (
@@ -106,3 +106,35 @@ def load_launch_event(campaign: Campaign) -> LaunchEvent:
                         services=[by_code[c] for c in codes if c in by_code],
                         staff=[users[staff]] if staff in users else [])
     return event
+
+
+# (days from today, start, end, venue, address, lat, lon, organisation, label, purpose, services)
+# Plan 003 asks for mobile points that take level-2 applications where people live and study,
+# announced with their times and places; these are the trial's, in Nhơn Trạch's hamlets.
+MOBILE_POINTS = (
+    (2, "07:30", "11:00", "Nhà văn hóa ấp Chợ", "Ấp Chợ, xã Nhơn Trạch, tỉnh Đồng Nai",
+     10.7662, 106.9237, "Công an xã Nhơn Trạch", "Tổ 1",
+     "Thu nhận hồ sơ định danh điện tử mức độ 2; mang theo căn cước gắn chip",
+     ("eid_level2", "vneid_install")),
+    (5, "13:30", "17:00", "Nhà văn hóa ấp Trâu", "Ấp Trâu, xã Nhơn Trạch, tỉnh Đồng Nai",
+     10.7591, 106.9314, "Công an xã Nhơn Trạch", "Tổ 2",
+     "Thu nhận hồ sơ định danh điện tử mức độ 2, hỗ trợ cài đặt VNeID",
+     ("eid_level2", "vneid_install")),
+)
+
+
+def load_mobile_points(campaign: Campaign, today: date) -> list[LaunchEvent]:
+    """Add the trial's mobile collection points, on days after today, each with its desk."""
+
+    by_code = {s.code: s for s in campaign.services}
+    points = []
+    for (days, start, end, venue, address, lat, lon, organisation, label, purpose,
+         codes) in MOBILE_POINTS:
+        event = services.save_event(
+            campaign, None, kind=MOBILE_POINT, title="Điểm thu nhận hồ sơ lưu động",
+            event_date=today + timedelta(days=days), start_time=_t(start), end_time=_t(end),
+            venue_name=venue, venue_address=address, latitude=lat, longitude=lon)
+        desks.save_desk(event, None, organisation=organisation, table_label=label,
+                        purpose=purpose, services=[by_code[c] for c in codes if c in by_code])
+        points.append(event)
+    return points

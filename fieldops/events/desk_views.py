@@ -9,13 +9,15 @@ from flask_login import current_user, login_required
 from fieldops.auth.login import role_required
 from fieldops.auth.models import ORGANIZER, User
 from fieldops.campaigns.models import Service
-from fieldops.db import db, now_utc
-from fieldops.errors import DomainError, attach_to_form
+from fieldops.clock import now_utc
+from fieldops.db import db
+from fieldops.errors import DomainError
 from fieldops.events import desks, pdf, qr
 from fieldops.events.forms import CodesForm, DeleteForm, DeskForm
 from fieldops.events.models import CHECKIN, GUIDE, HelpDesk, LaunchEvent
 from fieldops.events.views import bp, event_or_404
 from fieldops.forms import choices
+from fieldops.web import rules_flashed, rules_on
 
 
 def _desk_or_404(event: LaunchEvent, desk_id: int) -> HelpDesk:
@@ -64,17 +66,10 @@ def desk_list(event_id: int):
     if request.method == "POST":
         if not current_user.is_organizer:
             abort(403)
-        if not form.validate_on_submit():
-            status = 422
-        else:
-            try:
+        status = 422
+        if form.validate_on_submit():
+            with rules_on(form):
                 desk = _save(form, event, None)
-            except DomainError as error:
-                db.session.rollback()
-                attach_to_form(form, error)
-                status = 422
-            else:
-                db.session.commit()
                 flash(_("Đã thêm “%(name)s” với hai mã QR.", name=desk.name), "success")
                 _warn_staff(event, desk)
                 return redirect(url_for("events.desk_detail", event_id=event.id,
@@ -90,13 +85,8 @@ def edit_desk(event_id: int, desk_id: int):
     desk = _desk_or_404(event, desk_id)
     form = _desk_form(event, desk)
     if form.validate_on_submit():
-        try:
+        with rules_on(form):
             _save(form, event, desk)
-        except DomainError as error:
-            db.session.rollback()
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
             flash(_("Đã lưu “%(name)s”.", name=desk.name), "success")
             _warn_staff(event, desk)
             return redirect(url_for("events.desk_detail", event_id=event.id, desk_id=desk.id))
@@ -111,7 +101,6 @@ def delete_desk(event_id: int, desk_id: int):
     if not DeleteForm().validate_on_submit():
         abort(400)
     desks.delete_desk(desk)
-    db.session.commit()
     flash(_("Đã xóa bàn."), "success")
     return redirect(url_for("events.desk_list", event_id=event.id))
 
@@ -143,7 +132,7 @@ def desk_codes(event_id: int, desk_id: int):
     action = request.form.get("action")
     if form.validate_on_submit() and action in ("reissue", "window", "revoke"):
         window = {"valid_from": form.valid_from.data, "valid_until": form.valid_until.data}
-        try:
+        with rules_on(form):
             if action == "reissue":
                 desks.reissue_codes(desk, form.kind.data, **window)
                 message = _("Đã cấp mã mới; mã cũ không còn dùng được. Hãy in lại biển.")
@@ -153,11 +142,6 @@ def desk_codes(event_id: int, desk_id: int):
             else:
                 desks.revoke_codes(desk, form.kind.data)
                 message = _("Đã thu hồi mã. Quét mã cũ sẽ thấy thông báo mã không còn hiệu lực.")
-        except DomainError as error:
-            db.session.rollback()
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
             flash(message, "success")
             return redirect(url_for("events.desk_detail", event_id=event.id, desk_id=desk.id))
     return _desk_page(event, desk, form, 422)
@@ -182,13 +166,10 @@ def _pdf(content: bytes, name: str) -> Response:
 def desk_poster(event_id: int, desk_id: int):
     event = event_or_404(event_id)
     desk = _desk_or_404(event, desk_id)
-    try:
+    with rules_flashed():  # the request's commit keeps the QR images made for the next poster
         content = pdf.posters(event, [desk], _codes_for)
-    except DomainError as error:
-        flash(error.message, "error")
-        return redirect(url_for("events.desk_detail", event_id=event.id, desk_id=desk.id))
-    db.session.commit()  # keeps the QR images just made, for the next poster
-    return _pdf(content, f"bien-ban-{event.id}-{desk.id}.pdf")
+        return _pdf(content, f"bien-ban-{event.id}-{desk.id}.pdf")
+    return redirect(url_for("events.desk_detail", event_id=event.id, desk_id=desk_id))
 
 
 @bp.get("/events/<int:event_id>/posters.pdf")
@@ -198,10 +179,7 @@ def all_posters(event_id: int):
     if not event.desks:
         flash(_("Sự kiện chưa có bàn hỗ trợ nào."), "error")
         return redirect(url_for("events.desk_list", event_id=event.id))
-    try:
+    with rules_flashed():
         content = pdf.posters(event, list(event.desks), _codes_for)
-    except DomainError as error:
-        flash(error.message, "error")
-        return redirect(url_for("events.desk_list", event_id=event.id))
-    db.session.commit()
-    return _pdf(content, f"bien-cac-ban-{event.id}.pdf")
+        return _pdf(content, f"bien-cac-ban-{event.id}.pdf")
+    return redirect(url_for("events.desk_list", event_id=event.id))

@@ -10,7 +10,8 @@ from flask_babel import lazy_gettext as _l
 
 from fieldops.auth.models import User
 from fieldops.campaigns.models import Service
-from fieldops.db import db, now_utc
+from fieldops.clock import now_utc
+from fieldops.db import db
 from fieldops.errors import DomainError
 from fieldops.events.models import CODE_KINDS, DeskCode, HelpDesk, LaunchEvent
 from fieldops.events.services import overlaps

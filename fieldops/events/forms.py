@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, time
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -21,11 +20,11 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import TextInput
 
 from fieldops.campaigns.forms import CheckboxesField
-from fieldops.events.models import STATUS_LABELS
+from fieldops.clock import LOCAL_TZ
+from fieldops.events.models import EVENT, KIND_LABELS, STATUS_LABELS
 from fieldops.forms import CoordinateField, CountField, VNDateField, choices, parse_vn_date
 
 REQUIRED = _l("Vui lòng nhập trường này.")
-LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 # "7:00", "07:00", "07h00", "7h", "07.00": the ways plans and phones write a time of day.
 _TIME = re.compile(r"^(\d{1,2})\s*[:hHgG.]\s*(\d{2})?$|^(\d{1,2})$")
 
@@ -80,7 +79,7 @@ class LocalDateTimeField(Field):
         if self.raw_data:
             return self.raw_data[0]
         if isinstance(self.data, datetime):
-            return self.data.astimezone(LOCAL_ZONE).strftime("%d/%m/%Y %H:%M")
+            return self.data.astimezone(LOCAL_TZ).strftime("%d/%m/%Y %H:%M")
         return ""
 
     def process_formdata(self, valuelist) -> None:
@@ -94,7 +93,7 @@ class LocalDateTimeField(Field):
         if day is None or at is None:
             self.data = None
             raise ValueError(_l("Viết dạng ngày/tháng/năm giờ:phút, ví dụ 10/10/2025 07:00."))
-        self.data = datetime.combine(day, at, tzinfo=LOCAL_ZONE)
+        self.data = datetime.combine(day, at, tzinfo=LOCAL_TZ)
 
 
 class EventForm(FlaskForm):
@@ -102,6 +101,8 @@ class EventForm(FlaskForm):
 
     title = StringField(_l("Tên sự kiện"), [DataRequired(REQUIRED), Length(max=255)],
                         render_kw={"placeholder": "Lễ phát động ra quân"})
+    kind = SelectField(_l("Loại"), default=EVENT,
+                       choices=choices((k, v) for k, v in KIND_LABELS.items()))
     event_date = VNDateField(_l("Ngày tổ chức"), [InputRequired(REQUIRED)])
     start_time = TimeOfDayField(_l("Giờ bắt đầu"), [InputRequired(REQUIRED)])
     end_time = TimeOfDayField(_l("Giờ kết thúc"), [InputRequired(REQUIRED)])

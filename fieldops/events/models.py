@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fieldops.db import UTCDateTime, created_at, db, int_pk, now_utc
+from fieldops.clock import now_utc
+from fieldops.db import UTCDateTime, created_at, db, int_pk
 
 if TYPE_CHECKING:
     from fieldops.auth.models import User
@@ -19,6 +20,12 @@ PLANNED, RUNNING, FINISHED = "planned", "running", "finished"
 STATUSES = (PLANNED, RUNNING, FINISHED)
 STATUS_LABELS = {PLANNED: _l("Đã lên kế hoạch"), RUNNING: _l("Đang diễn ra"),
                  FINISHED: _l("Đã kết thúc")}
+
+#: a day at one place with desks (a launch ceremony, a help day), or a mobile collection point
+#: ("điểm thu nhận hồ sơ lưu động", plan 003) that takes level-2 applications in a hamlet or school
+EVENT, MOBILE_POINT = "event", "mobile_point"
+KINDS = (EVENT, MOBILE_POINT)
+KIND_LABELS = {EVENT: _l("Sự kiện, ngày hỗ trợ"), MOBILE_POINT: _l("Điểm thu nhận hồ sơ lưu động")}
 
 GUIDE, CHECKIN = "guide", "checkin"
 CODE_KINDS = (GUIDE, CHECKIN)
@@ -48,6 +55,7 @@ class LaunchEvent(db.Model):
     campaign_id: Mapped[int] = mapped_column(
         sa.ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(sa.String(255))
+    kind: Mapped[str] = mapped_column(sa.String(12), default=EVENT, server_default=EVENT)
     event_date: Mapped[date] = mapped_column(index=True)
     #: local times of day (Asia/Ho_Chi_Minh) on event_date
     start_time: Mapped[time]
@@ -80,7 +88,13 @@ class LaunchEvent(db.Model):
                            name="expected_attendance"),
         sa.CheckConstraint(sa.text("status IN ('planned', 'running', 'finished')"),
                            name="status"),
+        sa.CheckConstraint(sa.text("kind IN ('event', 'mobile_point')"), name="kind"),
     )
+
+    @property
+    def kind_label(self) -> str:
+        """Return the kind of the event in the interface language."""
+        return str(KIND_LABELS.get(self.kind, self.kind))
 
     @property
     def status_label(self) -> str:

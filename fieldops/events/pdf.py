@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -16,6 +17,9 @@ from fpdf.enums import XPos, YPos
 from fieldops import resource_dir
 from fieldops.events.models import HelpDesk, LaunchEvent
 from fieldops.events.services import hhmm
+
+if TYPE_CHECKING:
+    from fieldops.campaigns.models import Campaign
 
 FONT = "DejaVu"
 GUIDE_CAPTION = "Hướng dẫn cài đặt\nvà kích hoạt"
@@ -50,6 +54,17 @@ def _line(pdf: FPDF, width: float, height: float, text: str, align: str = "C") -
         pdf.cell(width, height, text, align=align, **NEXT)
     else:
         pdf.multi_cell(width, height, text, align=align, **NEXT)
+
+
+def _address(pdf: FPDF, width: float, text: str) -> None:
+    # A web address typed by hand must sit on one line: wrapped, a "-" at the end of a line
+    # reads as a break, not as part of the code. Shrink the type until it fits.
+    size = 9.5
+    pdf.set_font(FONT, "", size)
+    while size > 6 and pdf.get_string_width(text) > width - 2 * pdf.c_margin:
+        size -= 0.5
+        pdf.set_font(FONT, "", size)
+    pdf.cell(width, 4.8, text, align="C", **NEXT)
 
 
 def _heading(pdf: FPDF, text: str) -> None:
@@ -107,8 +122,7 @@ def poster_page(pdf: FPDF, desk: HelpDesk, guide_png: bytes, guide_url: str,
             pdf.cell(size, 7, part, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
         pdf.image(io.BytesIO(png), x=left, y=top, w=size, h=size)
         pdf.set_xy(left, top + size + 2)
-        pdf.set_font(FONT, "", 9.5)
-        _line(pdf, size, 4.8, url.split("://", 1)[-1])
+        _address(pdf, size, url.split("://", 1)[-1])
     pdf.set_xy(pdf.l_margin, top + size + 20)
     pdf.set_font(FONT, "", 12)
     pdf.set_text_color(60, 60, 60)
@@ -125,6 +139,38 @@ def posters(event: LaunchEvent, desks: list[HelpDesk],
     try:
         for desk in desks:
             poster_page(pdf, desk, *codes(desk))
+        return bytes(pdf.output())
+    finally:
+        close_fonts(pdf)
+
+
+def help_poster(campaign: Campaign, png: bytes, url: str) -> bytes:
+    """Return an A4 poster of a campaign's public "where to get help" page: one large code."""
+    pdf = new_document(f"Nơi hỗ trợ người dân – {campaign.title}")
+    try:
+        pdf.add_page()
+        width = pdf.epw
+        if campaign.issuing_unit:
+            pdf.set_font(FONT, "", 12)
+            _line(pdf, width, 6, campaign.issuing_unit.upper())
+        pdf.set_font(FONT, "B", 15)
+        pdf.multi_cell(width, 7.5, campaign.title, align="C", **NEXT)
+        pdf.ln(8)
+        pdf.set_font(FONT, "B", 30)
+        _line(pdf, width, 14, "NƠI HỖ TRỢ NGƯỜI DÂN")
+        pdf.set_font(FONT, "", 14)
+        pdf.multi_cell(width, 7, "Bàn hỗ trợ và điểm thu nhận hồ sơ lưu động hôm nay và "
+                                 "những ngày tới: địa điểm, giờ, dịch vụ.", align="C", **NEXT)
+        # 120 mm: scanned from a notice board across a room, or from a photo shared on Zalo.
+        size = 120.0
+        top = pdf.get_y() + 8
+        pdf.image(io.BytesIO(png), x=pdf.l_margin + (width - size) / 2, y=top, w=size, h=size)
+        pdf.set_xy(pdf.l_margin, top + size + 3)
+        pdf.set_font(FONT, "", 13)
+        _line(pdf, width, 6.5, url.split("://", 1)[-1])
+        pdf.ln(6)
+        pdf.set_font(FONT, "", 12)
+        pdf.multi_cell(width, 6, "Mở camera điện thoại và hướng vào mã QR.", align="C", **NEXT)
         return bytes(pdf.output())
     finally:
         close_fonts(pdf)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Response, abort, redirect, render_template, request, url_for
 
-from fieldops.db import db, now_utc
+from fieldops.clock import now_utc
 from fieldops.events import desks, qr
 from fieldops.events.models import CHECKIN
 from fieldops.events.views import bp
@@ -39,8 +39,12 @@ def code_image(token: str, fmt: str):
     if found is None:
         if desks.find_code(token) is None:
             abort(404)
-        found = qr.image(url, fmt)
-        db.session.commit()  # keep the image for every later request
+        found = qr.image(url, fmt)  # kept for every later request by the request's commit
+    return image_response(found, fmt)
+
+
+def image_response(found: tuple[bytes, str], fmt: str) -> Response:
+    """Answer with a QR image kept for a day, conditional on its ETag, downloadable by name."""
     content, etag = found
     response = Response(content, mimetype=qr.FORMATS[fmt])
     response.set_etag(etag)

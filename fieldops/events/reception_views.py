@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import uuid
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from fieldops import outbox
 from fieldops.auth.login import role_required
 from fieldops.auth.models import ORGANIZER
 from fieldops.db import db
-from fieldops.errors import DomainError, attach_to_form
 from fieldops.events import services
 from fieldops.events.forms import DeleteForm, GroupForm, TapForm
 from fieldops.events.models import AttendeeGroup, LaunchEvent
 from fieldops.events.views import bp, event_or_404
+from fieldops.web import rules_on
 
 
 def _group_or_404(event: LaunchEvent, group_id: int) -> AttendeeGroup:
@@ -42,15 +43,10 @@ def add_group(event_id: int):
     event = event_or_404(event_id)
     form = GroupForm()
     if form.validate_on_submit():
-        try:
+        with rules_on(form):
             services.save_group(event, None, name=form.name.data,
                                 organisation=form.organisation.data,
                                 expected_count=form.expected_count.data)
-        except DomainError as error:
-            db.session.rollback()
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
             flash(_("Đã thêm nhóm khách mời."), "success")
             return redirect(url_for("events.groups", event_id=event.id))
     db.session.refresh(event)
@@ -64,15 +60,10 @@ def edit_group(event_id: int, group_id: int):
     group = _group_or_404(event, group_id)
     form = GroupForm(obj=group)
     if form.validate_on_submit():
-        try:
+        with rules_on(form):
             services.save_group(event, group, name=form.name.data,
                                 organisation=form.organisation.data,
                                 expected_count=form.expected_count.data)
-        except DomainError as error:
-            db.session.rollback()
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
             flash(_("Đã lưu nhóm “%(name)s”.", name=group.name), "success")
             return redirect(url_for("events.groups", event_id=event.id))
     return render_template("events/group_form.html", form=form, event=event, group=group)
@@ -86,7 +77,6 @@ def delete_group(event_id: int, group_id: int):
     if not DeleteForm().validate_on_submit():
         abort(400)
     services.delete_group(group)
-    db.session.commit()
     flash(_("Đã xóa nhóm."), "success")
     return redirect(url_for("events.groups", event_id=event.id))
 
@@ -101,44 +91,42 @@ def reception(event_id: int):
                            arrivals=services.arrivals(event), form=TapForm())
 
 
-def _wants_json() -> bool:
-    return request.accept_mimetypes.best == "application/json"
-
-
 @bp.post("/events/<int:event_id>/groups/<int:group_id>/taps")
 @login_required
 def tap(event_id: int, group_id: int):
+    """Count one tap: JSON for the phone's outbox (with the counts to draw), else a redirect."""
     event = event_or_404(event_id)
     group = _group_or_404(event, group_id)
     form = TapForm()
-    error = None
+    errors: dict[str, list[str]] = {}
     counted = False
     if not form.validate_on_submit():
-        error = _("Biểu mẫu đã hết hạn. Hãy tải lại trang và gửi lại.")
+        errors = outbox.form_errors(form) or {
+            "": [_("Biểu mẫu đã hết hạn. Hãy tải lại trang và gửi lại.")]}
     else:
         try:
             delta = int(form.delta.data or "1")
         except ValueError:
             delta = 0
-        try:
+        with rules_on(form) as outcome:
             counted = services.record_tap(group, form.tap_id.data, delta, current_user.id)
-        except DomainError as problem:
-            db.session.rollback()
-            error = str(problem.message)
-        else:
-            db.session.commit()
-    counts = services.arrivals(event)
-    if _wants_json():
-        body = {"ok": error is None, "counted": counted, **counts.as_json()}
-        if error:
-            body["error"] = error
-        return jsonify(body), 200 if error is None else 422
-    if error:
-        flash(error, "error")
-    elif counted:
+        if outcome.failed:
+            errors = {outcome.error.field or "": [str(outcome.error.message)]}
+    back = url_for("events.reception", event_id=event.id) + f"#group-{group.id}"
+    if outbox.from_outbox():
+        # The counts ride on every answer, a refusal's too: the phone draws them.
+        counts = services.arrivals(event).as_json()
+        if errors:
+            return outbox.refused(errors, counts=counts)
+        return outbox.kept(back, replay=not counted, counts=counts)
+    for messages in errors.values():
+        for message in messages:
+            flash(message, "error")
+    if counted:
+        counts = services.arrivals(event)
         flash(_("%(name)s: %(n)s/%(m)s người đã đến.", name=group.name,
                 n=counts.per_group[group.id], m=group.expected_count), "success")
-    return redirect(url_for("events.reception", event_id=event.id) + f"#group-{group.id}")
+    return redirect(back)
 
 
 @bp.get("/events/<int:event_id>/reception/counts")

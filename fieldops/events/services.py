@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from fieldops.campaigns.models import Campaign
 from fieldops.db import db
 from fieldops.errors import DomainError
-from fieldops.events.models import STATUSES, ArrivalTap, AttendeeGroup, LaunchEvent
+from fieldops.events.models import EVENT, KINDS, STATUSES, ArrivalTap, AttendeeGroup, LaunchEvent
 from fieldops.text import fold, nfc
 
 _TAP_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
@@ -43,6 +43,7 @@ def save_event(
     expected_attendance: int | None = None,
     status: str = "planned",
     created_by_id: int | None = None,
+    kind: str = EVENT,
 ) -> LaunchEvent:
     """Create or change a launch event; its agenda must still fit inside the new times."""
     if not nfc(title):
@@ -55,6 +56,8 @@ def save_event(
         raise DomainError(_l("Giờ kết thúc phải sau giờ bắt đầu."), "end_time")
     if expected_attendance is not None and expected_attendance < 0:
         raise DomainError(_l("Số người dự kiến không được âm."), "expected_attendance")
+    if kind not in KINDS:
+        raise DomainError(_l("Loại sự kiện không hợp lệ."), "kind")
     if status not in STATUSES:
         raise DomainError(_l("Trạng thái không hợp lệ."), "status")
     if (latitude is None) != (longitude is None):
@@ -72,6 +75,7 @@ def save_event(
         event = LaunchEvent(campaign=campaign, created_by_id=created_by_id)
         db.session.add(event)
     event.title = nfc(title)
+    event.kind = kind
     event.event_date = event_date
     event.start_time = start_time
     event.end_time = end_time

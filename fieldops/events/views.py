@@ -13,10 +13,10 @@ from fieldops.auth.login import role_required
 from fieldops.auth.models import ORGANIZER
 from fieldops.campaigns.models import Campaign
 from fieldops.db import db
-from fieldops.errors import DomainError, attach_to_form
 from fieldops.events import agenda, desks, pdf, services
 from fieldops.events.forms import DeleteForm, EventForm
 from fieldops.events.models import LaunchEvent
+from fieldops.web import rules_on
 
 bp = Blueprint("events", __name__)
 
@@ -71,13 +71,8 @@ def new(campaign_id: int):
     if not form.is_submitted():
         form.event_date.data = campaign.start_date
     if form.validate_on_submit():
-        try:
+        with rules_on(form):
             event = _save(form, campaign, None)
-        except DomainError as error:
-            db.session.rollback()
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
             flash(_("Đã tạo sự kiện. Hãy lập chương trình chi tiết."), "success")
             return redirect(url_for("events.detail", event_id=event.id))
     return render_template("events/form.html", form=form, campaign=campaign, event=None)
@@ -90,7 +85,7 @@ def _save(form: EventForm, campaign: Campaign, event: LaunchEvent | None) -> Lau
         venue_name=form.venue_name.data, venue_address=form.venue_address.data,
         latitude=form.latitude.data, longitude=form.longitude.data,
         expected_attendance=form.expected_attendance.data, status=form.status.data,
-        created_by_id=current_user.id)
+        kind=form.kind.data, created_by_id=current_user.id)
 
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
@@ -99,13 +94,8 @@ def edit(event_id: int):
     event = event_or_404(event_id)
     form = EventForm(obj=event)
     if form.validate_on_submit():
-        try:
+        with rules_on(form):
             _save(form, event.campaign, event)
-        except DomainError as error:
-            db.session.rollback()
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
             flash(_("Đã lưu sự kiện."), "success")
             return redirect(url_for("events.detail", event_id=event.id))
     return render_template("events/form.html", form=form, campaign=event.campaign, event=event)
@@ -119,7 +109,6 @@ def delete(event_id: int):
         abort(400)
     campaign_id = event.campaign_id
     db.session.delete(event)
-    db.session.commit()
     flash(_("Đã xóa sự kiện."), "success")
     return redirect(url_for("events.index", campaign_id=campaign_id))
 

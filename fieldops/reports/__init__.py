@@ -1,6 +1,11 @@
 """Targets and progress: the appendix, the cascade, the progress page, ranking and export."""
 
-from fieldops.reports import target_views, views
+from fieldops.checkin.signals import registration_changed
+from fieldops.reports import appendix_views, counters, freeze_views, phase_end, target_views, views
 from fieldops.reports.views import bp
 
-__all__ = ["bp", "target_views", "views"]
+# The counters follow check-in's records, in the same transaction (see counters.py).
+bp.record_once(lambda _state: registration_changed.connect(counters.on_registration_changed))
+
+# The view modules add their routes to `bp` when imported; `phase_end` registers the schedule.
+__all__ = ["appendix_views", "bp", "freeze_views", "phase_end", "target_views", "views"]

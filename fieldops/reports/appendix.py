@@ -60,7 +60,7 @@ class ParsedAppendix:
     total_row: int | None = None
 
 
-def clean_name(name: str) -> str:
+def unit_name(name: str) -> str:
     """Return a unit name with the glued town prefix split ("TTHưng Nhân" -> "TT Hưng Nhân")."""
     return _GLUED_TT.sub(r"\1 ", name.strip())
 
@@ -149,7 +149,7 @@ def parse_appendix(table: list[tuple[int, list[str]]]) -> ParsedAppendix:
             return cells[index] if 0 <= index < len(cells) else ""
 
         stt = cell(by_kind.get(("stt", None), -1)) if ("stt", None) in by_kind else ""
-        name = clean_name(cell(by_kind[("name", None)]))
+        name = unit_name(cell(by_kind[("name", None)]))
         if fold_words(stt) in _TOTAL_WORDS or fold_words(name) in _TOTAL_WORDS:
             parsed.total_row = number
             for index, (kind, _phase, label) in columns.items():

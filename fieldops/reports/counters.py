@@ -1,4 +1,8 @@
-"""Daily counters of successful outcomes, kept in the registration's own transaction."""
+"""Daily counters of successful outcomes, kept in the registration's own transaction.
+
+Check-in announces every change (checkin.signals); `on_registration_changed` answers with the
+upserts, which check-in runs in that change's transaction.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,9 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from fieldops.campaigns.models import Campaign
-from fieldops.checkin.models import DONE, VOIDED, Registration, RegistrationService
-from fieldops.checkin.services import LOCAL_TZ
+from fieldops.checkin.models import DONE, NOT_COUNTED, Registration, RegistrationService
+from fieldops.checkin.signals import RegistrationState
+from fieldops.clock import LOCAL_TZ, TIME_ZONE_NAME
 from fieldops.db import db
 from fieldops.reports.models import DailyCount
 
@@ -18,16 +23,16 @@ from fieldops.reports.models import DailyCount
 Key = tuple[int, int, date, int | None, int | None, int | None]
 
 
-def contributions(registration: Registration | None) -> Counter[Key]:
-    """Return what a registration adds to the counters as it stands now (empty if nothing)."""
+def contributions(state: RegistrationState | None) -> Counter[Key]:
+    """Return what a registration in this state adds to the counters (empty if nothing)."""
     found: Counter[Key] = Counter()
-    if registration is None or registration.status == VOIDED or registration.recorded_at is None:
+    if state is None or state.status in NOT_COUNTED or state.recorded_at is None:
         return found
-    day = registration.recorded_at.astimezone(LOCAL_TZ).date()
-    for row in registration.services:
-        if row.outcome == DONE:
-            found[(registration.campaign_id, row.service_id, day, registration.hamlet_id,
-                   registration.team_id, registration.volunteer_id)] += 1
+    day = state.recorded_at.astimezone(LOCAL_TZ).date()
+    for service_id, outcome in state.outcomes:
+        if outcome == DONE:
+            found[(state.campaign_id, service_id, day, state.hamlet_id, state.team_id,
+                   state.volunteer_id)] += 1
     return found
 
 
@@ -38,28 +43,28 @@ def bucket(key: Key) -> str:
                     for part in (service_id, day.isoformat(), hamlet_id, team_id, volunteer_id))
 
 
-def apply(registration: Registration, before: Counter[Key]) -> None:
-    """Move the counters from what the registration counted before to what it counts now."""
-    db.session.flush()  # campaign_id, hamlet_id... are set on the row once flushed
-    delta = contributions(registration)
-    delta.subtract(before)
-    for key, change in delta.items():
-        if change:
-            _add(key, change)
+def on_registration_changed(_sender, *, before: RegistrationState | None,
+                            after: RegistrationState | None, dialect: str,
+                            **_more) -> list[sa.Insert]:
+    """Return the upserts that move the counters from what `before` counted to what `after` does.
+
+    Check-in runs them in the registration's own transaction (checkin.signals).
+    """
+    delta = contributions(after)
+    delta.subtract(contributions(before))
+    return [_upsert(key, change, dialect) for key, change in delta.items() if change]
 
 
-def _add(key: Key, change: int) -> None:
+def _upsert(key: Key, change: int, dialect: str) -> sa.Insert:
     # One atomic upsert: two volunteers recording in the same hamlet at once both count.
-    dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     campaign_id, service_id, day, hamlet_id, team_id, volunteer_id = key
     stmt = insert(DailyCount).values(
         campaign_id=campaign_id, service_id=service_id, day=day, hamlet_id=hamlet_id,
         team_id=team_id, volunteer_id=volunteer_id, bucket=bucket(key), count=change)
-    stmt = stmt.on_conflict_do_update(
+    return stmt.on_conflict_do_update(
         index_elements=["campaign_id", "bucket"],
         set_={"count": DailyCount.count + stmt.excluded.count})
-    db.session.execute(stmt)
 
 
 def done_by_key_query(campaign_id: int):
@@ -69,7 +74,7 @@ def done_by_key_query(campaign_id: int):
                       Registration.team_id, Registration.volunteer_id,
                       sa.func.count().label("count"))
             .join(Registration, Registration.id == RegistrationService.registration_id)
-            .where(Registration.campaign_id == campaign_id, Registration.status != VOIDED,
+            .where(Registration.campaign_id == campaign_id, Registration.status.not_in(NOT_COUNTED),
                    Registration.recorded_at.is_not(None), RegistrationService.outcome == DONE)
             .group_by(RegistrationService.service_id, day, Registration.hamlet_id,
                       Registration.team_id, Registration.volunteer_id))
@@ -78,7 +83,7 @@ def done_by_key_query(campaign_id: int):
 def _local_day_expression():
     # Vietnam keeps UTC+7 all year (no daylight saving), so a fixed shift is exact.
     if db.session.get_bind().dialect.name == "postgresql":
-        return sa.func.date(sa.func.timezone("Asia/Ho_Chi_Minh", Registration.recorded_at))
+        return sa.func.date(sa.func.timezone(TIME_ZONE_NAME, Registration.recorded_at))
     return sa.func.date(Registration.recorded_at, "+7 hours")
 
 

@@ -14,11 +14,13 @@ from fieldops.areas.models import HAMLET
 from fieldops.auth.models import User
 from fieldops.campaigns.models import Campaign, Service
 from fieldops.checkin.models import DONE, FAILED, RECORDED, Registration, RegistrationService
-from fieldops.checkin.services import LOCAL_TZ
+from fieldops.clock import LOCAL_TZ
 from fieldops.db import db
 from fieldops.demo import hexagon
 from fieldops.reports import counters, targets
+from fieldops.reports.appendix_import import APPENDIX_IMPORT
 from fieldops.reports.cascade import cascade_to_hamlets, largest_remainder, set_phase_floor
+from fieldops.uploads import staging
 
 #: the appendix of plan 60/KH-TCTĐA-CA: name as typed, population 14+, chip IDs, 3 phase targets
 HUNG_HA_APPENDIX = [
@@ -75,9 +77,10 @@ def load_progress_demo(campaign: Campaign) -> None:
     share of the target, and record phase 1's results up to its tenth day."""
     admin = db.session.execute(db.select(User).filter_by(username="admin")).scalar_one()
     content = appendix_workbook()
-    upload = targets.store_upload(campaign, "phu-luc-60-KH.xlsx", content, user=admin,
-                                  service_id=None)
-    targets.apply_upload(upload, campaign, user=admin, update_population=False)
+    # Through the same staged upload as the page: read once, then confirmed.
+    staged = staging.stage(APPENDIX_IMPORT, "phu-luc-60-KH.xlsx", content,
+                           {"campaign_id": campaign.id, "service_id": None}, admin)
+    staging.confirm(APPENDIX_IMPORT, staged.upload, admin, {"update_population": False})
     set_phase_floor(campaign.phases[1], 50)  # "tối thiểu cho 50 người dân" in phase 2
     service = db.session.execute(db.select(Service).filter_by(code="eid_level2")).scalar_one()
     phase = campaign.phases[0]

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from fieldops.forms import CountField
+from fieldops.forms import ConfirmUploadForm, CountField, choices
 
 REQUIRED = _l("Vui lòng nhập trường này.")
 
@@ -21,7 +21,7 @@ class AppendixForm(FlaskForm):
                      validators=[FileRequired(_l("Hãy chọn tệp."))])
 
 
-class ConfirmAppendixForm(FlaskForm):
+class ConfirmAppendixForm(ConfirmUploadForm):
     """Confirm a previewed appendix; optionally take its population figures too."""
 
     update_population = BooleanField(
@@ -50,3 +50,11 @@ class SettingsForm(FlaskForm):
                                  validators=[InputRequired(REQUIRED), NumberRange(min=0)])
     amber_percent = IntegerField(_l("Vàng khi đạt từ (%), dưới mức này là đỏ"),
                                  validators=[InputRequired(REQUIRED), NumberRange(min=0)])
+    list_percent = IntegerField(
+        _l("Chỉ tiêu giai đoạn này bằng % số người trong danh sách “đã duyệt, chưa kích hoạt” "
+           "(80: 80% người đủ điều kiện; 100: tất cả còn lại; để trống: không dùng)"),
+        validators=[Optional(), NumberRange(min=1, max=100,
+                                            message=_l("Tỷ lệ phải từ %(min)s đến %(max)s%%."))])
+    count_mode = RadioField(_l("Kết quả được tính"), choices=choices([
+        ("confirmed", _l("Chỉ người đã ra khỏi danh sách của Công an (số liệu CSDLQG xác nhận)")),
+        ("claimed", _l("Kết quả các tổ tự báo cáo"))]), default="confirmed")

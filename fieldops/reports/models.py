@@ -1,4 +1,4 @@
-"""Targets, their history, progress settings, daily counters, appendix uploads and rankings."""
+"""Targets, their history, progress settings, daily counters and rankings."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fieldops.db import UTCDateTime, created_at, db, int_pk, now_utc
+from fieldops.clock import now_utc
+from fieldops.db import UTCDateTime, db, int_pk
 
 if TYPE_CHECKING:
     from fieldops.areas.models import Area
+    from fieldops.auth.models import User
     from fieldops.campaigns.models import Phase
     from fieldops.teams.models import Member, Team
 
@@ -110,12 +112,29 @@ class PhaseFloor(db.Model):
     __table_args__ = (sa.CheckConstraint(sa.text("person_floor >= 0"), name="person_floor"),)
 
 
+class PhaseListTarget(db.Model):
+    """A phase whose targets are a share of the people the police's lists name.
+
+    Plan 003's second phase: 80 % of the eligible by 20/9; plan 000: all that remain (100 %).
+    Applies to the places that have no target of their own.
+    """
+
+    __tablename__ = "phase_list_target"
+
+    phase_id: Mapped[int] = mapped_column(sa.ForeignKey("phase.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    percent: Mapped[int]
+
+    __table_args__ = (sa.CheckConstraint(sa.text("percent BETWEEN 1 AND 100"), name="percent"),)
+
+
 class DailyCount(db.Model):
     """Successful outcomes of a day, per service, hamlet, team and volunteer.
 
-    Kept in the same transaction as the registrations (counters.apply), so the progress page
-    reads these few rows instead of every registration. No foreign keys on team and volunteer:
-    deleting a team must not be blocked by its counts (rebuild_counters tidies them).
+    Kept in the same transaction as the registrations (counters.on_registration_changed), so
+    the progress page reads these few rows instead of every registration. No foreign keys on
+    team and volunteer: deleting a team must not be blocked by its counts (rebuild_counters
+    tidies them).
     """
 
     __tablename__ = "daily_count"
@@ -138,23 +157,6 @@ class DailyCount(db.Model):
     )
 
 
-class TargetImport(db.Model):
-    """An uploaded appendix table, kept until it is confirmed or dropped."""
-
-    __tablename__ = "target_import"
-
-    id: Mapped[int_pk]
-    #: random token in the confirm URL, so a preview cannot be applied by someone else
-    token: Mapped[str] = mapped_column(sa.String(43), unique=True)
-    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id", ondelete="CASCADE"))
-    service_id: Mapped[int | None] = mapped_column(sa.ForeignKey("service.id"))
-    filename: Mapped[str] = mapped_column(sa.String(255))
-    content: Mapped[bytes] = mapped_column(sa.LargeBinary)
-    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
-    created_at: Mapped[created_at]
-    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-
 class RankingSnapshot(db.Model):
     """The ranking of a phase frozen for commendation; later corrections do not change it."""
 
@@ -165,8 +167,10 @@ class RankingSnapshot(db.Model):
                                              index=True)
     phase_id: Mapped[int] = mapped_column(sa.ForeignKey("phase.id", ondelete="CASCADE"),
                                           unique=True)
+    #: None: frozen automatically by the schedule once the phase ended
     frozen_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     frozen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    automatic: Mapped[bool] = mapped_column(default=False)
 
     rows: Mapped[list[RankingRow]] = relationship(
         back_populates="snapshot", cascade="all, delete-orphan",
@@ -189,5 +193,35 @@ class RankingRow(db.Model):
     done: Mapped[int]
     #: per cent of target in hundredths (10250 = 102.50 %), fixed at freezing
     percent_x100: Mapped[int]
+    #: per cent of spot-checked results confirmed, x100, at freezing; None if none was checked
+    confirmation_x100: Mapped[int | None]
+    #: the unit the line stands for ("commune": the area's id, "team": the team's id); None for
+    #: a person, so later lists join a frozen line to its reporting unit
+    unit_kind: Mapped[str | None] = mapped_column(sa.String(10))
+    unit_id: Mapped[int | None]
 
     snapshot: Mapped[RankingSnapshot] = relationship(back_populates="rows")
+
+
+FREEZE, UNDO = "freeze", "undo"
+
+
+class RankingFreezeLog(db.Model):
+    """Every freeze and undo of a phase's ranking: who, when, by hand or automatically."""
+
+    __tablename__ = "ranking_freeze_log"
+
+    id: Mapped[int_pk]
+    phase_id: Mapped[int] = mapped_column(sa.ForeignKey("phase.id", ondelete="CASCADE"),
+                                          index=True)
+    action: Mapped[str] = mapped_column(sa.String(10))
+    automatic: Mapped[bool] = mapped_column(default=False)
+    #: None for the schedule's automatic freeze
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    user: Mapped[User | None] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint(sa.text("action IN ('freeze', 'undo')"), name="action"),
+    )

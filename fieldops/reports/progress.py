@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import abort
 
 from fieldops.areas.models import HAMLET, Area
 from fieldops.campaigns.models import Campaign, Phase
 from fieldops.db import db
+from fieldops.errors import NotFound
+from fieldops.reports import confirmed
 from fieldops.reports.cascade import person_floor
 from fieldops.reports.models import DailyCount, Target
 from fieldops.reports.targets import settings_of
@@ -44,6 +45,9 @@ class Line:
     #: where the row drills down to: (level, unit id) or None
     drill: tuple[str, int] | None = None
     population_14plus: int | None = None
+    #: what members recorded, and (where the campaign has the police's lists) what they confirm
+    claimed: int | None = None
+    confirmed: int | None = None
 
 
 @dataclass
@@ -60,6 +64,10 @@ class Report:
     days_left: int
     #: (day, cumulative done) for the burn-up chart
     series: list[tuple[date, int]] = field(default_factory=list)
+    #: the campaign has the police's lists: confirmed results are shown beside claimed ones
+    lists: bool = False
+    #: "done" counts only what the lists confirm
+    confirmed_only: bool = False
 
 
 def phase_clock(phase: Phase, today: date) -> tuple[int, int, int]:
@@ -126,6 +134,11 @@ def daily_series(campaign: Campaign, phase: Phase, service_id: int | None, *,
         stmt = stmt.where(DailyCount.team_id == team_id)
     by_day = {d if isinstance(d, date) else date.fromisoformat(d): int(n or 0)
               for d, n in db.session.execute(stmt.group_by(DailyCount.day))}
+    return cumulative(phase, by_day, until)
+
+
+def cumulative(phase: Phase, by_day: dict[date, int], until: date | None) -> list[tuple[date, int]]:
+    """Return the running total per day of the phase, up to `until`."""
     last = min(phase.end_date, until or phase.end_date)
     series, running, day = [], 0, phase.start_date
     while day <= last:
@@ -153,84 +166,107 @@ def _hamlet_parents(campaign: Campaign) -> dict[int, int]:
     return dict(rows.all())
 
 
+def _rollup(groups: dict[tuple, int], level: str, parents: dict[int, int],
+            team_id: int | None) -> dict:
+    """Sum (hamlet, team, volunteer) groups into the units of a level."""
+    sums: dict = defaultdict(int)
+    for (hamlet_id, team, volunteer_id), n in groups.items():
+        if level in (PLACES, COMMUNE):
+            sums[("area", hamlet_id)] += n
+            if hamlet_id and hamlet_id in parents:
+                sums[("area", parents[hamlet_id])] += n
+        elif level == TEAMS:
+            sums[("team", team)] += n
+        elif team == team_id:
+            sums[("user", volunteer_id)] += n
+    return sums
+
+
+def _units(campaign: Campaign, level: str, unit_id: int | None, parents: dict[int, int]):
+    """Return the level's units as (line key, label, sum key, target key, drill, population),
+    the scope's own target key and the burn-up chart's scope."""
+    if level == PLACES:
+        units = [(f"a{c.id}", c.display_name, ("area", c.id), ("area", c.id), (COMMUNE, c.id),
+                  c.population_14plus) for c in by_name(campaign.communes)]
+        return units, None, {}
+    if level == COMMUNE:
+        commune = next((c for c in campaign.communes if c.id == unit_id), None)
+        if commune is None:
+            raise NotFound()
+        hamlets = by_name(a for a in commune.children if a.level == HAMLET)
+        units = [(f"a{h.id}", h.display_name, ("area", h.id), ("area", h.id), None,
+                  h.population_14plus) for h in hamlets]
+        return units, ("area", commune.id), {"hamlet_ids": [h.id for h in hamlets]}
+    teams = list(db.session.execute(db.select(Team).filter_by(campaign_id=campaign.id)
+                                    .order_by(Team.id)).scalars())
+    if level == TEAMS:
+        return ([(f"t{t.id}", t.name, ("team", t.id), ("team", t.id), (TEAM, t.id), None)
+                 for t in teams], None, {"team_id": None})
+    team = next((t for t in teams if t.id == unit_id), None)
+    if team is None:
+        raise NotFound()
+    people = list(team.members)
+    if team.lead is not None and team.lead not in people:
+        people.insert(0, team.lead)
+    # A member without an account has done nothing the app could record.
+    units = [(f"m{m.id}", m.full_name, ("user", m.user_id or -m.id), ("member", m.id), None,
+              None) for m in people]
+    return units, ("team", team.id), {"team_id": team.id}
+
+
 def progress(campaign: Campaign, phase: Phase, *, level: str = PLACES, unit_id: int | None = None,
              service_id: int | None = None, today: date) -> Report:
     """Return the progress table of a scope: the communes, one commune's hamlets, the teams,
-    or one team's members."""
+    or one team's members.
+
+    Where the campaign has the police's lists, each line carries what members claim and what
+    the lists confirm; "done" is the one the campaign counts.
+    """
     settings = settings_of(campaign)
     elapsed, length, left = phase_clock(phase, today)
-    groups = done_groups(campaign, phase, service_id)
+    parents = _hamlet_parents(campaign)
     targets = _targets(phase, service_id)
+    for area_id, value in confirmed.list_targets(campaign, phase, parents).items():
+        targets.setdefault(("area", area_id), value)
+    units, own_key, series_scope = _units(campaign, level, unit_id, parents)
+    if level == TEAM:
+        floor = person_floor(campaign, phase)
+    claimed = _rollup(done_groups(campaign, phase, service_id), level, parents, unit_id)
+    lists = confirmed.uses_lists(campaign)
+    proved = (_rollup(confirmed.confirmed_groups(campaign, phase), level, parents, unit_id)
+              if lists else {})
+    confirmed_only = lists and confirmed.count_confirmed_only(campaign)
     lines: list[Line] = []
-    own_target: int | None = None
-    series_scope: dict = {}
-    if level in (PLACES, COMMUNE):
-        parents = _hamlet_parents(campaign)
-        by_area: dict[int | None, int] = defaultdict(int)
-        for (hamlet_id, _t, _v), n in groups.items():
-            by_area[hamlet_id] += n
-            if level == PLACES and hamlet_id:
-                # Communes are keyed negative so that they never meet a hamlet id.
-                by_area[-parents.get(hamlet_id, 0)] += n
-        if level == PLACES:
-            for commune in by_name(campaign.communes):
-                lines.append(Line(f"a{commune.id}", commune.display_name,
-                                  targets.get(("area", commune.id)), by_area.get(-commune.id, 0),
-                                  drill=(COMMUNE, commune.id),
-                                  population_14plus=commune.population_14plus))
-            if by_area.get(None):
-                lines.append(Line("a-none", "", None, by_area[None]))
-        else:
-            commune = db.get_or_404(Area, unit_id)
-            if commune.id not in {c.id for c in campaign.communes}:
-                abort(404)
-            own_target = targets.get(("area", commune.id))
-            hamlets = by_name(a for a in commune.children if a.level == HAMLET)
-            for hamlet in hamlets:
-                lines.append(Line(f"a{hamlet.id}", hamlet.display_name,
-                                  targets.get(("area", hamlet.id)), by_area.get(hamlet.id, 0),
-                                  population_14plus=hamlet.population_14plus))
-            series_scope = {"hamlet_ids": [h.id for h in hamlets]}
-    else:
-        teams = list(db.session.execute(db.select(Team).filter_by(campaign_id=campaign.id)
-                                        .order_by(Team.id)).scalars())
-        if level == TEAMS:
-            by_team: dict[int | None, int] = defaultdict(int)
-            for (_h, team_id, _v), n in groups.items():
-                by_team[team_id] += n
-            for team in teams:
-                lines.append(Line(f"t{team.id}", team.name, targets.get(("team", team.id)),
-                                  by_team.get(team.id, 0), drill=(TEAM, team.id)))
-            series_scope = {"team_id": None}
-        else:
-            team = next((t for t in teams if t.id == unit_id), None)
-            if team is None:
-                abort(404)
-            own_target = targets.get(("team", team.id))
-            floor = person_floor(campaign, phase)
-            by_user: dict[int | None, int] = defaultdict(int)
-            for (_h, team_id, volunteer_id), n in groups.items():
-                if team_id == team.id:
-                    by_user[volunteer_id] += n
-            people = list(team.members)
-            if team.lead is not None and team.lead not in people:
-                people.insert(0, team.lead)
-            for member in people:
-                lines.append(Line(f"m{member.id}", member.full_name,
-                                  targets.get(("member", member.id), floor),
-                                  by_user.get(member.user_id, 0) if member.user_id else 0))
-            series_scope = {"team_id": team.id}
+    for key, label, sum_key, target_key, drill, population in units:
+        target = targets.get(target_key, floor if level == TEAM else None)
+        line = Line(key, label, target, 0, drill=drill, population_14plus=population)
+        line.claimed = claimed.get(sum_key, 0)
+        line.confirmed = proved.get(sum_key, 0) if lists else None
+        lines.append(line)
+    if level == PLACES:
+        unplaced = (proved if confirmed_only else claimed).get(("area", None), 0)
+        if unplaced:
+            lines.append(Line("a-none", "", None, 0, claimed=claimed.get(("area", None), 0),
+                              confirmed=proved.get(("area", None), 0) if lists else None))
     for line in lines:
+        line.done = line.confirmed if confirmed_only else line.claimed
         measure(line, elapsed=elapsed, length=length, left=left, green=settings.green_percent,
                 amber=settings.amber_percent)
+    own_target = targets.get(own_key) if own_key else None
     counted = [line.target for line in lines if line.target is not None]
     total_target = own_target if own_target is not None else (sum(counted) if counted else None)
-    total = measure(Line("total", "", total_target, sum(line.done for line in lines)),
-                    elapsed=elapsed, length=length, left=left, green=settings.green_percent,
-                    amber=settings.amber_percent)
-    series = daily_series(campaign, phase, service_id, until=today, **{
-        k: v for k, v in series_scope.items() if v is not None})
-    return Report(phase, level, lines, total, today, elapsed, length, left, series)
+    total = Line("total", "", total_target, 0, claimed=sum(x.claimed or 0 for x in lines),
+                 confirmed=sum(x.confirmed or 0 for x in lines) if lists else None)
+    total.done = total.confirmed if confirmed_only else total.claimed
+    measure(total, elapsed=elapsed, length=length, left=left, green=settings.green_percent,
+            amber=settings.amber_percent)
+    scope = {k: v for k, v in series_scope.items() if v is not None}
+    if confirmed_only:
+        series = cumulative(phase, confirmed.confirmed_by_day(campaign, phase, **scope), today)
+    else:
+        series = daily_series(campaign, phase, service_id, until=today, **scope)
+    return Report(phase, level, lines, total, today, elapsed, length, left, series,
+                  lists=lists, confirmed_only=confirmed_only)
 
 
 def hamlet_progress(campaign: Campaign, phase: Phase,

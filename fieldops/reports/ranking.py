@@ -4,18 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from blinker import Namespace
 from flask_babel import lazy_gettext as _l
 
 from fieldops.auth.models import User
 from fieldops.campaigns.models import Campaign, Phase
 from fieldops.db import db
 from fieldops.errors import DomainError
-from fieldops.reports.models import RankingRow, RankingSnapshot
+from fieldops.reports.models import FREEZE, RankingFreezeLog, RankingRow, RankingSnapshot
 from fieldops.reports.progress import PLACES, TEAM, TEAMS, progress
 from fieldops.teams.models import Team
 
 KINDS = ("commune", "team", "member")
 KIND_LABELS = {"commune": _l("Xã/phường"), "team": _l("Đoàn"), "member": _l("Cá nhân")}
+
+_signals = Namespace()
+#: sent with campaign= and phase=; a receiver returns {(kind, unit id): per cent x100} of the
+#: results its checks confirmed (accountability's spot-checks); reports does not know them
+confirmation_rates = _signals.signal("ranking-confirmation-rates")
 
 
 @dataclass
@@ -28,6 +34,10 @@ class Ranked:
     target: int
     done: int
     percent_x100: int
+    #: the line's unit: ("commune" | "team", id), None for a person
+    unit: tuple[str, int] | None = None
+    #: the per cent of spot-checked results confirmed (times 100); None if none was checked
+    confirmation_x100: int | None = None
 
     @property
     def percent(self) -> float:
@@ -35,20 +45,38 @@ class Ranked:
         return self.percent_x100 / 100
 
 
-def _ranked(kind: str, lines) -> list[Ranked]:
-    rows = [(line.label, line.target, line.done) for line in lines if line.target]
+def _ranked(kind: str, lines, rates: dict | None = None) -> list[Ranked]:
+    rows = [(line.label, line.target, line.done, _unit(kind, line)) for line in lines
+            if line.target]
     rows.sort(key=lambda r: (-r[2] * 10000 // r[1], -r[2], r[0]))
-    return [Ranked(kind, name, i, target, done, done * 10000 // target)
-            for i, (name, target, done) in enumerate(rows, start=1)]
+    return [Ranked(kind, name, i, target, done, done * 10000 // target, unit,
+                   (rates or {}).get(unit))
+            for i, (name, target, done, unit) in enumerate(rows, start=1)]
+
+
+def _unit(kind: str, line) -> tuple[str, int] | None:
+    # The drill-down names the commune or team a line stands for.
+    if kind in ("commune", "team") and line.drill is not None:
+        return kind, line.drill[1]
+    return None
+
+
+def _rates(campaign: Campaign, phase: Phase) -> dict[tuple[str, int], int]:
+    found: dict[tuple[str, int], int] = {}
+    for _receiver, returned in confirmation_rates.send(campaign=campaign, phase=phase):
+        found.update(returned or {})
+    return found
 
 
 def live_ranking(campaign: Campaign, phase: Phase, *, today, service_id: int | None = None
                  ) -> list[Ranked]:
-    """Return communes, teams and members ranked by per cent of target, as of now."""
+    """Return communes, teams and members ranked by per cent of target, as of now, with the
+    confirmation rate of the communes' and teams' spot-checked results."""
+    rates = _rates(campaign, phase)
     ranked = _ranked("commune", progress(campaign, phase, level=PLACES, service_id=service_id,
-                                         today=today).lines)
+                                         today=today).lines, rates)
     ranked += _ranked("team", progress(campaign, phase, level=TEAMS, service_id=service_id,
-                                       today=today).lines)
+                                       today=today).lines, rates)
     people = []
     for team in db.session.execute(db.select(Team).filter_by(campaign_id=campaign.id)).scalars():
         people += progress(campaign, phase, level=TEAM, unit_id=team.id, service_id=service_id,
@@ -63,15 +91,23 @@ def snapshot_of(phase: Phase) -> RankingSnapshot | None:
         db.select(RankingSnapshot).filter_by(phase_id=phase.id)).scalar_one_or_none()
 
 
-def freeze(campaign: Campaign, phase: Phase, *, user: User, today) -> RankingSnapshot:
-    """Store the phase's ranking as it is now; a frozen ranking is never recomputed."""
+def freeze(campaign: Campaign, phase: Phase, *, user: User | None, today) -> RankingSnapshot:
+    """Store the phase's ranking as it is now, with each unit's confirmation rate, and log it;
+    a frozen ranking is never recomputed. No user: the schedule froze it at the phase's end."""
     if snapshot_of(phase) is not None:
         raise DomainError(_l("Xếp hạng %(phase)s đã được chốt.", phase=phase.name))
-    snapshot = RankingSnapshot(campaign_id=campaign.id, phase_id=phase.id, frozen_by_id=user.id)
+    automatic = user is None
+    snapshot = RankingSnapshot(campaign_id=campaign.id, phase_id=phase.id,
+                               frozen_by_id=None if automatic else user.id, automatic=automatic)
     for r in live_ranking(campaign, phase, today=today):
+        unit_kind, unit_id = r.unit if r.unit else (None, None)
         snapshot.rows.append(RankingRow(kind=r.kind, name=r.name[:255], rank=r.rank,
                                         target=r.target, done=r.done,
-                                        percent_x100=r.percent_x100))
+                                        percent_x100=r.percent_x100,
+                                        confirmation_x100=r.confirmation_x100,
+                                        unit_kind=unit_kind, unit_id=unit_id))
     db.session.add(snapshot)
+    db.session.add(RankingFreezeLog(phase_id=phase.id, action=FREEZE, automatic=automatic,
+                                    user_id=None if automatic else user.id))
     db.session.flush()
     return snapshot

@@ -1,4 +1,4 @@
-"""Targets pages: set by hand, cascade down, settings, and the appendix import with preview."""
+"""Targets pages: set by hand, cascade down, settings (the appendix import: appendix_views)."""
 
 from __future__ import annotations
 
@@ -10,22 +10,15 @@ from fieldops.areas.models import Area
 from fieldops.auth.login import role_required
 from fieldops.auth.models import ORGANIZER
 from fieldops.campaigns.models import Campaign
-from fieldops.checkin.services import local_today
+from fieldops.clock import local_today
 from fieldops.db import db
-from fieldops.errors import DomainError
-from fieldops.forms import choices
-from fieldops.reports import cascade, targets
-from fieldops.reports.forms import (
-    AppendixForm,
-    ConfirmAppendixForm,
-    ConfirmForm,
-    SettingsForm,
-    TargetForm,
-)
-from fieldops.reports.models import ProgressSettings, TargetImport
+from fieldops.reports import cascade, confirmed, targets
+from fieldops.reports.forms import ConfirmForm, SettingsForm, TargetForm
+from fieldops.reports.models import ProgressSettings
 from fieldops.reports.progress import current_phase
 from fieldops.reports.views import bp
 from fieldops.teams.models import Member, Team
+from fieldops.web import rules_flashed
 
 
 def _phase(campaign: Campaign):
@@ -35,10 +28,7 @@ def _phase(campaign: Campaign):
         if phase is None:
             abort(404)
         return phase
-    try:
-        return targets.phase_of(campaign, phase_id)
-    except DomainError:
-        abort(404)
+    return targets.phase_of(campaign, phase_id)
 
 
 def _service(campaign: Campaign) -> int | None:
@@ -70,7 +60,10 @@ def targets_page(campaign_id: int):
     form = SettingsForm(data={"person_floor": settings.person_floor,
                               "phase_floor": _phase_floor(phase),
                               "green_percent": settings.green_percent,
-                              "amber_percent": settings.amber_percent})
+                              "amber_percent": settings.amber_percent,
+                              "list_percent": confirmed.list_percent(phase),
+                              "count_mode": "confirmed" if confirmed.count_confirmed_only(
+                                  campaign) else "claimed"})
     problems = cascade.sum_problems(phase, commune, service_id) if commune else []
     return render_template("reports/targets.html", campaign=campaign, phase=phase, rows=rows,
                            commune=commune, hamlets=hamlets, teams=teams, form=form,
@@ -108,18 +101,13 @@ def set_target(campaign_id: int):
         for error in form.value.errors:
             flash(f"{getattr(obj, label)}: {error}", "error")
         return _back(campaign, phase, service_id, commune_id)
-    try:
+    with rules_flashed():
         targets.set_target(phase, form.value.data, user=current_user, service_id=service_id,
                            reason=form.reason.data, **{kind: obj})
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return _back(campaign, phase, service_id, commune_id)
-    db.session.commit()
-    flash(_("Đã lưu chỉ tiêu; thay đổi đã được ghi lại."), "success")
-    commune = db.session.get(Area, commune_id) if commune_id else None
-    for problem in cascade.sum_problems(phase, commune, service_id) if commune else []:
-        flash(problem, "warning")
+        flash(_("Đã lưu chỉ tiêu; thay đổi đã được ghi lại."), "success")
+        commune = db.session.get(Area, commune_id) if commune_id else None
+        for problem in cascade.sum_problems(phase, commune, service_id) if commune else []:
+            flash(problem, "warning")
     return _back(campaign, phase, service_id, commune_id)
 
 
@@ -131,7 +119,7 @@ def cascade_targets(campaign_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     commune_id = request.form.get("commune", type=int)
-    try:
+    with rules_flashed():
         if commune_id:
             commune = next((c for c in campaign.communes if c.id == commune_id), None)
             if commune is None:
@@ -143,11 +131,6 @@ def cascade_targets(campaign_id: int):
             shares = cascade.cascade_to_teams(campaign, phase, user=current_user,
                                               service_id=service_id)
             message = _("Đã giao chỉ tiêu cho %(n)s đoàn.", n=len(shares))
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
         flash(message, "success")
     return _back(campaign, phase, service_id, commune_id)
 
@@ -166,80 +149,12 @@ def save_settings(campaign_id: int):
         settings.amber_percent = form.amber_percent.data
         db.session.add(settings)
         cascade.set_phase_floor(phase, form.phase_floor.data)
-        db.session.commit()
+        confirmed.set_list_percent(phase, form.list_percent.data)
+        confirmed.set_count_confirmed_only(campaign, form.count_mode.data == "confirmed")
         flash(_("Đã lưu cài đặt tiến độ."), "success")
+    elif form.list_percent.errors:
+        flash(form.list_percent.errors[0], "error")
     else:
         flash(_("Cài đặt không hợp lệ: các số phải là số nguyên không âm, ngưỡng vàng không lớn "
                 "hơn ngưỡng xanh."), "error")
     return _back(campaign, phase, service_id)
-
-
-def _service_choices(campaign: Campaign):
-    return choices([(0, _("Mọi dịch vụ của chiến dịch"))]
-                   + [(s.id, s.name) for s in campaign.services])
-
-
-@bp.route("/campaigns/<int:campaign_id>/targets/import", methods=["GET", "POST"])
-@role_required(ORGANIZER)
-def import_appendix(campaign_id: int):
-    campaign = db.get_or_404(Campaign, campaign_id)
-    form = AppendixForm()
-    form.service_id.choices = _service_choices(campaign)
-    plan = None
-    if form.validate_on_submit():
-        upload = form.file.data
-        content = upload.read()
-        plan = targets.plan_appendix(campaign, upload.filename or "", content)
-        if not plan.problems:
-            stored = targets.store_upload(campaign, upload.filename or "", content,
-                                          user=current_user,
-                                          service_id=form.service_id.data or None)
-            db.session.commit()
-            return redirect(url_for("reports.appendix_preview", campaign_id=campaign.id,
-                                    token=stored.token))
-    return render_template("reports/import.html", campaign=campaign, form=form, plan=plan)
-
-
-def _upload_or_404(campaign: Campaign, token: str) -> TargetImport:
-    upload = db.session.execute(db.select(TargetImport).filter_by(
-        token=token, campaign_id=campaign.id)).scalar_one_or_none()
-    if upload is None:
-        abort(404)
-    return upload
-
-
-@bp.route("/campaigns/<int:campaign_id>/targets/import/<token>", methods=["GET", "POST"])
-@role_required(ORGANIZER)
-def appendix_preview(campaign_id: int, token: str):
-    campaign = db.get_or_404(Campaign, campaign_id)
-    upload = _upload_or_404(campaign, token)
-    if upload.applied_at is not None:
-        flash(_("Tệp này đã được nhập rồi; không nhập lại lần nữa."), "info")
-        return redirect(url_for("reports.targets_page", campaign_id=campaign.id))
-    form = ConfirmAppendixForm()
-    if form.validate_on_submit():
-        try:
-            plan = targets.apply_upload(upload, campaign, user=current_user,
-                                        update_population=form.update_population.data)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Đã nhập %(n)s chỉ tiêu từ phụ lục.", n=plan.target_count), "success")
-            return redirect(url_for("reports.targets_page", campaign_id=campaign.id))
-    plan = targets.plan_appendix(campaign, upload.filename, upload.content)
-    return render_template("reports/preview.html", campaign=campaign, upload=upload, plan=plan,
-                           form=form, cancel=ConfirmForm())
-
-
-@bp.post("/campaigns/<int:campaign_id>/targets/import/<token>/cancel")
-@role_required(ORGANIZER)
-def appendix_cancel(campaign_id: int, token: str):
-    campaign = db.get_or_404(Campaign, campaign_id)
-    upload = _upload_or_404(campaign, token)
-    if ConfirmForm().validate_on_submit() and upload.applied_at is None:
-        db.session.delete(upload)
-        db.session.commit()
-        flash(_("Đã hủy bản nhập; không có gì thay đổi."), "info")
-    return redirect(url_for("reports.targets_page", campaign_id=campaign.id))

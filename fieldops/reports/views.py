@@ -20,13 +20,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from fieldops.areas.models import Area
-from fieldops.auth.login import role_required
-from fieldops.auth.models import ORGANIZER
 from fieldops.campaigns.models import Campaign
-from fieldops.checkin.services import local_today
+from fieldops.clock import local_today
 from fieldops.db import db
-from fieldops.errors import DomainError
-from fieldops.reports import chart, counters, excel, ranking
+from fieldops.reports import chart, counters, excel, phase_end, ranking
 from fieldops.reports.forms import ConfirmForm
 from fieldops.reports.progress import (
     COMMUNE,
@@ -121,27 +118,9 @@ def ranking_page(campaign_id: int):
     snapshot = ranking.snapshot_of(phase)
     live = ranking.live_ranking(campaign, phase, today=today, service_id=service_id)
     return render_template("reports/ranking.html", campaign=campaign, phase=phase, live=live,
-                           snapshot=snapshot, kinds=ranking.KIND_LABELS, form=ConfirmForm())
-
-
-@bp.post("/campaigns/<int:campaign_id>/phases/<int:phase_id>/ranking/freeze")
-@role_required(ORGANIZER)
-def freeze_ranking(campaign_id: int, phase_id: int):
-    campaign = db.get_or_404(Campaign, campaign_id)
-    phase = next((p for p in campaign.phases if p.id == phase_id), None)
-    if phase is None:
-        abort(404)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        ranking.freeze(campaign, phase, user=current_user, today=local_today())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("Đã chốt xếp hạng %(phase)s.", phase=phase.name), "success")
-    return redirect(url_for("reports.ranking_page", campaign_id=campaign.id, phase=phase.id))
+                           snapshot=snapshot, kinds=ranking.KIND_LABELS, form=ConfirmForm(),
+                           ended=phase_end.has_ended(phase, today),
+                           log=phase_end.freeze_log(phase))
 
 
 def map_color(done: int, target: int | None) -> str:

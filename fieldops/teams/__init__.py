@@ -1,6 +1,7 @@
 """Teams and the hamlet assignment map: organisations, members, teams, assignments."""
 
-from fieldops.teams import map_views, schedule_views, team_views  # noqa: F401  (add routes)
+from fieldops.teams import import_views, map_views, schedule_views, team_views
 from fieldops.teams.views import bp
 
-__all__ = ["bp"]
+# The view modules add their routes to `bp` when imported.
+__all__ = ["bp", "import_views", "map_views", "schedule_views", "team_views"]

@@ -8,7 +8,8 @@ from flask_babel import lazy_gettext as _l
 
 from fieldops.areas.models import HAMLET, Area
 from fieldops.auth.models import User
-from fieldops.db import db, now_utc
+from fieldops.clock import now_utc
+from fieldops.db import db
 from fieldops.errors import DomainError
 from fieldops.teams.models import WEEKDAYS, Assignment, AssignmentChange, Team
 

@@ -20,6 +20,7 @@ from flask import current_app, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from jinja2 import Template
+from markupsafe import escape
 
 from fieldops.areas.models import HAMLET, KINDS, Area
 from fieldops.campaigns.models import Campaign
@@ -28,7 +29,6 @@ from fieldops.teams.assignments import active_on, campaign_assignments, describe
 from fieldops.teams.models import Assignment, Member, Team, team_members
 from fieldops.teams.services import teams_of
 
-DEFAULT_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 TILES_ATTRIBUTION = "&copy; OpenStreetMap"
 #: colour of hamlets no team is assigned to (in the current filter)
 UNASSIGNED = "#7a869a"
@@ -232,12 +232,13 @@ def build_map(data_url: str, *, center: tuple[float, float] | None) -> folium.Ma
                       prefer_canvas=False)
     # Instance lists: the class keeps folium's defaults for any other map in the process.
     fmap.default_js, fmap.default_css = own_assets()
-    tiles = current_app.config.get("MAP_TILES_URL", DEFAULT_TILES)
+    tiles = current_app.config["MAP_TILES_URL"]
     if tiles:
         # Offline, tile requests fail quietly and the hamlets stay on the plain background.
         folium.TileLayer(tiles=tiles, attr=TILES_ATTRIBUTION, max_zoom=19,
                          name="OpenStreetMap").add_to(fmap)
     HamletLayer(data_url, popup_labels(), name="hamlets").add_to(fmap)
+    fmap.hamlet_data_url = data_url  # asked for early by render_parts' preload link
     return fmap
 
 
@@ -245,13 +246,25 @@ def render_parts(fmap: folium.Map) -> dict[str, str]:
     """Render the map as three parts for our page: asset links, the map element, its script.
 
     folium's own page header would also make html/body full-screen and forbid zooming the page
-    on phones; we take only the links, and size the map in map.css.
+    on phones; we take only the links, and size the map in map.css. The scripts are deferred,
+    so the page is drawn while Leaflet arrives.
     """
     root = fmap.get_root()
     root.render()
-    links = "\n".join(child.render() for child in root.header._children.values()
-                      if isinstance(child, (JavascriptLink, CssLink)))
-    return {"head": links, "html": root.html.render(), "script": root.script.render()}
+    links = []
+    for child in root.header._children.values():
+        if isinstance(child, JavascriptLink):
+            # Deferred: Leaflet (42 KB compressed) must not hold the page blank on weak 4G.
+            links.append(f'<script defer src="{escape(child.url)}"></script>')
+        elif isinstance(child, CssLink):
+            links.append(child.render())
+    # The hamlets are asked for beside Leaflet, not after it: one 400 ms round trip less.
+    links.append(f'<link rel="preload" href="{escape(fmap.hamlet_data_url)}" as="fetch" '
+                 'crossorigin>')
+    # Deferred scripts run before DOMContentLoaded: the map is made once Leaflet is there.
+    script = ('document.addEventListener("DOMContentLoaded", function () {\n'
+              + root.script.render() + "\n});")
+    return {"head": "\n".join(links), "html": root.html.render(), "script": script}
 
 
 def map_center(campaign: Campaign) -> tuple[float, float] | None:

@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fieldops.db import UTCDateTime, created_at, db, int_pk, now_utc
+from fieldops.clock import now_utc
+from fieldops.db import UTCDateTime, created_at, db, int_pk
 
 if TYPE_CHECKING:
     from fieldops.areas.models import Area
@@ -212,18 +213,3 @@ class AssignmentChange(db.Model):
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     changed_by: Mapped[User | None] = relationship()
-
-
-class MemberImport(db.Model):
-    """An uploaded member list, kept until it is confirmed or dropped."""
-
-    __tablename__ = "member_import"
-
-    id: Mapped[int_pk]
-    #: random token in the confirm URL, so a preview cannot be applied by someone else
-    token: Mapped[str] = mapped_column(sa.String(43), unique=True)
-    filename: Mapped[str] = mapped_column(sa.String(255))
-    content: Mapped[bytes] = mapped_column(sa.LargeBinary)
-    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
-    created_at: Mapped[created_at]
-    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -10,14 +10,16 @@ from fieldops.areas.models import Area
 from fieldops.auth.login import role_required
 from fieldops.auth.models import ORGANIZER
 from fieldops.campaigns.models import Campaign
-from fieldops.db import db, now_utc
-from fieldops.errors import DomainError, attach_to_form
+from fieldops.clock import now_utc
+from fieldops.db import db
+from fieldops.errors import DomainError
 from fieldops.forms import choices
 from fieldops.teams import assignments, services
 from fieldops.teams.forms import AssignmentForm, ConfirmForm
 from fieldops.teams.models import WEEKDAYS, Assignment, Team
 from fieldops.teams.team_views import can_see_phones
 from fieldops.teams.views import bp
+from fieldops.web import rules_on
 
 
 def _assignment_form(campaign: Campaign, assignment: Assignment | None) -> AssignmentForm:
@@ -77,16 +79,10 @@ def assign(campaign_id: int, assignment_id: int | None = None):
         abort(404)
     form = _assignment_form(campaign, assignment)
     if form.validate_on_submit():
-        try:
+        # One day is typed in the "Ngày" box: a clash of its dates is shown there.
+        renamed = {"start_date": "day", "end_date": "day"} if form.mode.data == "day" else None
+        with rules_on(form, renamed=renamed):  # all hamlets or none: a clash changes nothing
             team_id = _save(form, campaign, assignment)
-        except DomainError as error:
-            # All hamlets or none: one clash leaves every assignment as it was.
-            db.session.rollback()
-            if form.mode.data == "day" and error.field in ("start_date", "end_date"):
-                error.field = "day"  # one day was typed in the "Ngày" box: show it there
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
             flash(_("Đã lưu việc giao địa bàn."), "success")
             return redirect(url_for("teams.detail", campaign_id=campaign_id, team_id=team_id))
     status = 422 if form.is_submitted() else 200
@@ -102,7 +98,6 @@ def unassign(campaign_id: int, assignment_id: int):
         abort(404)
     team_id = assignment.team_id
     assignments.remove_assignment(assignment, by_user=current_user)
-    db.session.commit()
     flash(_("Đã bỏ việc giao địa bàn."), "success")
     return redirect(url_for("teams.detail", campaign_id=campaign_id, team_id=team_id))
 

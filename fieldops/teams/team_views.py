@@ -10,13 +10,13 @@ from fieldops.auth.login import role_required
 from fieldops.auth.models import ORGANIZER
 from fieldops.campaigns.models import Campaign
 from fieldops.db import db
-from fieldops.errors import DomainError, attach_to_form
 from fieldops.forms import choices
 from fieldops.teams import rules, services
 from fieldops.teams.assignments import describe
 from fieldops.teams.forms import ConfirmForm, RequirementForm, RulesForm, TeamForm
 from fieldops.teams.models import ORG_KINDS, Member, Organisation, Team, TeamRequirement
 from fieldops.teams.views import bp
+from fieldops.web import rules_flashed, rules_on
 
 
 def _team_or_404(campaign_id: int, team_id: int) -> Team:
@@ -53,14 +53,9 @@ def set_rules(campaign_id: int):
     campaign = db.get_or_404(Campaign, campaign_id)
     form = RulesForm()
     if form.validate_on_submit():
-        try:
+        with rules_flashed():
             services.set_rules(campaign, per_team=form.min_it_savvy_per_team.data,
                                per_hamlet=form.min_it_savvy_per_hamlet.data)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
             flash(_("Đã lưu quy định của kế hoạch."), "success")
     else:
         for errors in form.errors.values():
@@ -96,7 +91,7 @@ def edit(campaign_id: int, team_id: int | None = None):
     if form.validate_on_submit():
         chosen = list(db.session.execute(
             db.select(Member).where(Member.id.in_(form.members.data or []))).scalars())
-        try:
+        with rules_on(form):
             saved = services.save_team(
                 campaign, team, name=form.name.data,
                 lead_organisation=(db.session.get(Organisation, form.lead_organisation_id.data)
@@ -104,11 +99,6 @@ def edit(campaign_id: int, team_id: int | None = None):
                 lead=(db.session.get(Member, form.lead_member_id.data)
                       if form.lead_member_id.data else None),
                 members=chosen)
-        except DomainError as error:
-            db.session.rollback()
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
             flash(_("Đã lưu %(name)s.", name=saved.name), "success")
             return redirect(url_for("teams.detail", campaign_id=campaign_id, team_id=saved.id))
     return render_template("teams/team_form.html", form=form, campaign=campaign, team=team)
@@ -145,14 +135,9 @@ def add_requirement(campaign_id: int, team_id: int):
         what, _sep, value = (form.target.data or "").partition(":")
         organisation = db.session.get(Organisation, int(value)) if (
             what == "org" and value.isdigit()) else None
-        try:
+        with rules_on(form):
             services.add_requirement(team, count=form.count.data, organisation=organisation,
                                      kind=value if what == "kind" else None)
-        except DomainError as error:
-            db.session.rollback()
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
             flash(_("Đã lưu thành phần yêu cầu."), "success")
             return redirect(url_for("teams.detail", campaign_id=campaign_id, team_id=team_id))
     return detail(campaign_id, team_id, requirement_form=form), 422
@@ -166,7 +151,6 @@ def remove_requirement(campaign_id: int, team_id: int, line_id: int):
     if line.team_id != team.id or not ConfirmForm().validate_on_submit():
         abort(404)
     services.remove_requirement(line)
-    db.session.commit()
     return redirect(url_for("teams.detail", campaign_id=campaign_id, team_id=team_id))
 
 
@@ -178,6 +162,5 @@ def delete(campaign_id: int, team_id: int):
         abort(400)
     name = team.name
     services.delete_team(team, by_user=current_user)
-    db.session.commit()
     flash(_("Đã xóa %(name)s; lịch sử giao địa bàn vẫn được giữ.", name=name), "success")
     return redirect(url_for("teams.index", campaign_id=campaign_id))

@@ -1,24 +1,23 @@
-"""Organisations and members (people are shared by every campaign), and the member import.
+"""Organisations and members (people are shared by every campaign).
 
-The blueprint is defined here; team, schedule and map pages add their routes to it.
+The blueprint is defined here; team, schedule, map and member import pages add their routes to
+it.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from xstatic.pkg import leaflet
 
-from fieldops import uploads
 from fieldops.auth.login import role_required
 from fieldops.auth.models import ORGANIZER, User
 from fieldops.db import db
-from fieldops.errors import DomainError, attach_to_form
 from fieldops.forms import choices
-from fieldops.teams import imports, services
-from fieldops.teams.forms import ConfirmForm, MemberForm, MembersImportForm, OrganisationForm
-from fieldops.teams.models import Member, MemberImport, Organisation
+from fieldops.teams import services
+from fieldops.teams.forms import MemberForm, OrganisationForm
+from fieldops.teams.models import Member, Organisation
+from fieldops.web import rules_on
 
 # Leaflet's JS, CSS and images are served by us from the xstatic package (with its licence),
 # so a map opens with no internet: the blueprint's static folder is Leaflet's dist folder.
@@ -31,14 +30,9 @@ bp = Blueprint("teams", __name__, static_folder=leaflet.BASE_DIR,
 def organisations():
     form = OrganisationForm()
     if form.validate_on_submit():
-        try:
+        with rules_on(form):
             organisation = services.save_organisation(None, name=form.name.data,
                                                       kind=form.kind.data)
-        except DomainError as error:
-            db.session.rollback()
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
             flash(_("Đã thêm tổ chức “%(name)s”.", name=organisation.name), "success")
             return redirect(url_for("teams.organisations"))
     return render_template("teams/organisations.html", form=form,
@@ -51,13 +45,8 @@ def edit_organisation(organisation_id: int):
     organisation = db.get_or_404(Organisation, organisation_id)
     form = OrganisationForm(obj=organisation)
     if form.validate_on_submit():
-        try:
+        with rules_on(form):
             services.save_organisation(organisation, name=form.name.data, kind=form.kind.data)
-        except DomainError as error:
-            db.session.rollback()
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
             flash(_("Đã lưu tổ chức."), "success")
             return redirect(url_for("teams.organisations"))
     return render_template("teams/organisation_form.html", form=form, organisation=organisation)
@@ -95,15 +84,10 @@ def edit_member(member_id: int | None = None):
         organisation = (db.session.get(Organisation, form.organisation_id.data)
                         if form.organisation_id.data else None)
         user = db.session.get(User, form.user_id.data) if form.user_id.data else None
-        try:
+        with rules_on(form):
             saved = services.save_member(member, full_name=form.full_name.data,
                                          phone=form.phone.data, organisation=organisation,
                                          it_savvy=form.it_savvy.data, user=user)
-        except DomainError as error:
-            db.session.rollback()
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
             flash(_("Đã lưu thành viên %(name)s.", name=saved.full_name), "success")
             return redirect(request.args.get("next") if _safe_next() else
                             url_for("teams.members"))
@@ -113,58 +97,3 @@ def edit_member(member_id: int | None = None):
 def _safe_next() -> bool:
     target = request.args.get("next", "")
     return target.startswith("/") and not target.startswith("//")
-
-
-@bp.route("/members/import", methods=["GET", "POST"])
-@role_required(ORGANIZER)
-def import_members():
-    form = MembersImportForm()
-    plan = None
-    if form.validate_on_submit():
-        upload = form.file.data
-        content = upload.read()
-        plan = imports.plan_members(upload.filename or "", content)
-        if not plan.problems:
-            stored = imports.store_upload(upload.filename or "", content, current_user.id)
-            db.session.commit()
-            return redirect(url_for("teams.import_preview", token=stored.token))
-    return render_template("teams/import.html", form=form, plan=plan)
-
-
-def _upload_or_404(token: str) -> MemberImport:
-    return uploads.upload_or_404(MemberImport, token)
-
-
-@bp.route("/members/import/<token>", methods=["GET", "POST"])
-@role_required(ORGANIZER)
-def import_preview(token: str):
-    upload = _upload_or_404(token)
-    form = ConfirmForm()
-    if upload.applied_at is not None:
-        flash(uploads.ALREADY_APPLIED, "info")
-        return redirect(url_for("teams.members"))
-    if form.validate_on_submit():
-        try:
-            plan = imports.apply_upload(upload)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Đã nhập %(new)s thành viên mới, cập nhật %(old)s.",
-                    new=plan.count("create"), old=plan.count("update")), "success")
-            return redirect(url_for("teams.members"))
-    plan = imports.plan_members(upload.filename, upload.content)
-    return render_template("teams/import_preview.html", upload=upload, plan=plan, form=form)
-
-
-@bp.post("/members/import/<token>/cancel")
-@role_required(ORGANIZER)
-def import_cancel(token: str):
-    upload = _upload_or_404(token)
-    if ConfirmForm().validate_on_submit() and upload.applied_at is None:
-        db.session.delete(upload)
-        db.session.commit()
-        flash(_("Đã hủy bản nhập; không có gì thay đổi."), "info")
-        return redirect(url_for("teams.members"))
-    return redirect(url_for("teams.import_preview", token=token))

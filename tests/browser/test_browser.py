@@ -13,30 +13,25 @@ from pathlib import Path
 
 import pytest
 
+from fieldops.demo import DEMO_USERS
+
 if os.environ.get("FIELDOPS_BROWSER_REQUIRED") != "1":
     pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]'")
 from playwright.sync_api import Page, expect  # noqa: E402
 
+from fieldops.demo import HUNG_HA_COMMUNES
+from tests.factories.auth import (
+    DEMO_ADMIN,
+    DEMO_TEAM_LEAD,
+    DEMO_VOLUNTEER,
+    sign_in_page,
+    signed_in_page,
+)
+
 pytestmark = pytest.mark.browser
 
-ADMIN = ("admin", "demo-admin-2025")
 ADMIN_PHONE = "0912345678"
-TEAM_LEAD = ("truongdoan", "demo-lead-2025")
-VOLUNTEER = ("tinhnguyen", "demo-tnv-2025")
 WRONG_PASSWORD = "Tên đăng nhập hoặc mật khẩu không đúng."
-
-
-def sign_in(page: Page, username: str, password: str) -> None:
-    page.goto("/sign-in")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(password)
-    page.locator("form button[type=submit].primary").click()
-
-
-def signed_in(page: Page, who: tuple[str, str] = ADMIN) -> Page:
-    sign_in(page, *who)
-    expect(page).to_have_url(re.compile(r"/$"))
-    return page
 
 
 def unique(prefix: str) -> str:
@@ -57,7 +52,7 @@ def test_sign_in_with_username(page, shoot):
     expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
     shoot(page, "sign-in")
 
-    sign_in(page, *ADMIN)
+    sign_in_page(page, *DEMO_ADMIN)
     expect(page).to_have_url(re.compile(r"/$"))
     expect(page.get_by_role("heading", name="Xin chào, Nguyễn Văn An")).to_be_visible()
     # The menu sits behind the ☰ button on a phone.
@@ -69,22 +64,22 @@ def test_sign_in_with_username(page, shoot):
 
 
 def test_sign_in_with_phone_number(page):
-    sign_in(page, ADMIN_PHONE, ADMIN[1])
+    sign_in_page(page, ADMIN_PHONE, DEMO_ADMIN[1])
     expect(page).to_have_url(re.compile(r"/$"))
     expect(page.get_by_role("heading", name="Xin chào, Nguyễn Văn An")).to_be_visible()
 
 
 def test_wrong_password_stays_on_the_form(page, shoot):
-    sign_in(page, VOLUNTEER[0], "not-the-password")
+    sign_in_page(page, DEMO_VOLUNTEER[0], "not-the-password")
     expect(page).to_have_url(re.compile(r"/sign-in"))
     expect(page.get_by_role("alert").filter(has_text=WRONG_PASSWORD)).to_be_visible()
-    expect(page.locator("input[name=username]")).to_have_value(VOLUNTEER[0])
+    expect(page.locator("input[name=username]")).to_have_value(DEMO_VOLUNTEER[0])
     expect(page.locator("input[name=password]")).to_be_visible()
     shoot(page, "sign-in-error")
 
 
 def test_home_at_desktop_width(desktop_page, shoot):
-    page = signed_in(desktop_page)
+    page = signed_in_page(desktop_page)
     # No ☰ on a wide screen: the menu is laid out in the top bar.
     expect(page.locator("label.menu-button")).to_be_hidden()
     expect(nav_link(page, "Chiến dịch")).to_be_visible()
@@ -97,7 +92,7 @@ def test_home_at_desktop_width(desktop_page, shoot):
 
 
 def test_create_campaign_with_two_phases(page, shoot):
-    signed_in(page)
+    signed_in_page(page)
     title = unique("Chiến dịch thử nghiệm chữ ký số")
     page.goto("/campaigns")
     expect(page.get_by_role("heading", name="Chiến dịch")).to_be_visible()
@@ -197,7 +192,7 @@ def upload(page: Page, csv: Path) -> None:
 
 
 def test_import_hamlets(page, shoot, tmp_path):
-    signed_in(page)
+    signed_in_page(page)
     tag = uuid.uuid4().hex[:4].upper()  # two new hamlets of their own on every run
     long_tho, phu_hoi = f"Long Thọ {tag}", f"Phú Hội {tag}"
     csv = write_csv(tmp_path / "ap-nhon-trach.csv", [
@@ -234,7 +229,7 @@ def test_import_hamlets(page, shoot, tmp_path):
 
 
 def test_import_with_a_bad_row_imports_nothing(page, shoot, tmp_path):
-    signed_in(page)
+    signed_in_page(page)
     tag = uuid.uuid4().hex[:4].upper()
     good, bad = f"Ấp Bình Sơn {tag}", f"Ấp Bàu Cạn {tag}"
     csv = write_csv(tmp_path / "co-loi.csv", [
@@ -260,8 +255,48 @@ def test_import_with_a_bad_row_imports_nothing(page, shoot, tmp_path):
         expect(page.locator("ul.results")).not_to_contain_text(name)
 
 
+def test_big_import_previews_its_first_rows_and_shows_the_confirm_working(page, shoot,
+                                                                           tmp_path):
+    signed_in_page(page)
+    tag = uuid.uuid4().hex[:4].upper()
+    csv = write_csv(tmp_path / "nhieu-ap.csv", [
+        f"Nhơn Trạch,Ấp Mới {tag} {n},ấp,{1000 + n},{100 + n}" for n in range(120)])
+    upload(page, csv)
+
+    expect(page.locator("ul.summary")).to_contain_text("Thôn/ấp: 120 tạo mới, 0 cập nhật")
+    expect(page.locator("#preview-rows tbody tr")).to_have_count(50)
+    expect(page.locator("#preview-more")).to_contain_text("50 dòng đầu trong 120 dòng")
+    shoot(page, "import-preview-many")
+    preview_url = page.url
+
+    # Hold the confirmation's answer back (204: the browser stays on the page), as a long
+    # import would: the button and the page say that it is working.
+    page.route(re.compile(r"/areas/import/[^/]+$"), lambda route: route.fulfill(status=204)
+               if route.request.method == "POST" else route.continue_())
+    button = page.get_by_role("button", name="Xác nhận nhập 120 mục")
+    button.click()
+    busy = page.locator("#upload-preview form[data-busy] button[type=submit]")
+    expect(busy).to_have_text("Đang nhập…")
+    expect(busy).to_have_attribute("aria-busy", "true")
+    expect(busy).to_be_disabled()
+    expect(page.get_by_role("status").filter(has_text="Đang nhập dữ liệu")).to_be_visible()
+    shoot(page, "import-preview-busy")
+    page.unroute(re.compile(r"/areas/import/[^/]+$"))
+
+    page.goto(preview_url)  # nothing was imported: the preview is still there to confirm
+    page.get_by_role("button", name="Xác nhận nhập 120 mục").click()
+    expect(page.get_by_text("Đã nhập xong: 120 mục được tạo mới hoặc cập nhật.")).to_be_visible()
+
+    upload(page, csv)  # the same file again changes nothing
+    expect(page.locator("#preview-nothing")).to_have_text(
+        "Tệp không thay đổi gì so với dữ liệu đang lưu.")
+    expect(page.locator("ul.summary")).to_contain_text("120 dòng giống hệt dữ liệu đang lưu")
+    page.get_by_role("button", name="Xác nhận nhập 0 mục").click()
+    expect(page.get_by_text("Đã nhập xong: 0 mục được tạo mới hoặc cập nhật.")).to_be_visible()
+
+
 def test_search_without_accents(page, shoot):
-    signed_in(page)
+    signed_in_page(page)
     page.goto("/areas/")
     for query, found in (("phuoc my", "Ấp Phước Mỹ"), ("dong nai", "Tỉnh Đồng Nai"),
                          ("hung ha", "Huyện Hưng Hà")):
@@ -278,7 +313,7 @@ def test_search_without_accents(page, shoot):
 
 
 def test_commune_page(page, shoot):
-    signed_in(page)
+    signed_in_page(page)
     page.goto("/areas/?q=nhon+trach&level=commune")
     page.locator("ul.results").get_by_role("link", name="Xã Nhơn Trạch", exact=True).click()
     expect(page.get_by_role("heading", name="Xã Nhơn Trạch")).to_be_visible()
@@ -290,17 +325,17 @@ def test_commune_page(page, shoot):
 
 
 def test_hamlet_keeps_a_name_starting_with_a_kind_word(page):
-    signed_in(page)
+    signed_in_page(page)
     page.goto("/areas/?q=xom+ho&level=hamlet")
     expect(page.locator("ul.results").get_by_role("link", name="Ấp Xóm Hố", exact=True)) \
-        .to_be_visible(timeout=1000)
+        .to_be_visible()
 
 
 # --- language, roles -----------------------------------------------------------------------------
 
 
 def test_switch_to_english_and_back(page, shoot):
-    signed_in(page)
+    signed_in_page(page)
     page.goto("/campaigns")
     html = page.locator("html")
     expect(html).to_have_attribute("lang", "vi")
@@ -322,7 +357,7 @@ def test_switch_to_english_and_back(page, shoot):
 
 
 def test_team_lead_sees_campaigns_but_not_accounts(page, shoot):
-    signed_in(page, TEAM_LEAD)
+    signed_in_page(page, DEMO_TEAM_LEAD)
     page.goto("/campaigns")
     expect(page.get_by_role("heading", name="Chiến dịch", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="Tạo chiến dịch")).to_have_count(0)
@@ -336,11 +371,12 @@ def test_team_lead_sees_campaigns_but_not_accounts(page, shoot):
 
 
 def test_users_list(page, shoot):
-    signed_in(page)
+    signed_in_page(page)
     page.goto("/users")
     expect(page.get_by_role("heading", name="Tài khoản")).to_be_visible()
     rows = page.locator("table.list tbody tr")
-    expect(rows).to_have_count(3)
+    # The demo's logins and one account per Hưng Hà commune (its daily reports).
+    expect(rows).to_have_count(len(DEMO_USERS) + len(HUNG_HA_COMMUNES))
     expect(rows.filter(has_text="truongdoan")).to_contain_text("Trưởng đoàn")
     expect(rows.filter(has_text="admin")).to_contain_text(ADMIN_PHONE)
     shoot(page, "users")

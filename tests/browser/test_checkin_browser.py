@@ -2,7 +2,8 @@
 recorded by the desk's volunteer; the organizer finds, reveals and exports the record.
 
 This module serves its own app (overriding conftest's live_server): the demo campaigns have
-ended, and a check-in needs a campaign that runs today with an event and a desk today.
+ended, and a check-in needs a campaign that runs today with an event and a desk today. The
+volunteer also belongs to a team sent to a hamlet today, for the door-to-door form.
 """
 
 from __future__ import annotations
@@ -10,21 +11,19 @@ from __future__ import annotations
 import io
 import re
 import threading
-from datetime import time, timedelta
 
 import pytest
 import zxingcpp
 from openpyxl import load_workbook
 from PIL import Image
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
-from tests.browser.conftest import SECRET_KEY, _QuietHandler
+from tests.browser.conftest import SECRET_KEY, NoSignal, _QuietHandler
+from tests.factories.auth import DEMO_ADMIN, DEMO_VOLUNTEER, signed_in_page
 
 pytestmark = pytest.mark.browser
 
-ADMIN = ("admin", "demo-admin-2025")
-VOLUNTEER = ("tinhnguyen", "demo-tnv-2025")
 CCCD = "075190001234"  # Đồng Nai, a woman born 1990 (digit 4: 1 = 1900s, female)
 SCENE: dict = {}
 
@@ -35,14 +34,13 @@ def live_server(tmp_path_factory):
     from fieldops import create_app
     from fieldops.areas.models import Area
     from fieldops.auth.models import User
-    from fieldops.campaigns import services as campaigns
-    from fieldops.campaigns.models import Service
-    from fieldops.checkin.services import local_today
     from fieldops.db import db
     from fieldops.demo import load_demo
-    from fieldops.events import desks
-    from fieldops.events import services as events
     from fieldops.events.models import CHECKIN
+    from fieldops.teams import assignments
+    from tests.factories.campaigns import CampaignFactory, services_by_code
+    from tests.factories.events import HelpDeskFactory, LaunchEventFactory
+    from tests.factories.teams import MemberFactory, OrganisationFactory, TeamFactory
 
     instance = tmp_path_factory.mktemp("checkin-browser")
     with pytest.MonkeyPatch.context() as patch:
@@ -53,28 +51,36 @@ def live_server(tmp_path_factory):
     with app.app_context():
         db.create_all()
         load_demo()
-        today = local_today()
         commune = db.session.execute(db.select(Area).filter_by(
             level="commune", name="Nhơn Trạch")).scalar_one()
-        by_code = {s.code: s for s in db.session.execute(db.select(Service)).scalars()}
-        campaign = campaigns.save_campaign(
-            None, title="30 ngày phổ cập chữ ký số (thử)", start_date=today - timedelta(days=3),
-            end_date=today + timedelta(days=27), communes=[commune],
+        by_code = services_by_code()
+        campaign = CampaignFactory(
+            running=True, title="30 ngày phổ cập chữ ký số (thử)", communes=[commune],
             services=[by_code["vneid_install"], by_code["eid_level2"],
                       by_code["digital_signature"]])
-        event = events.save_event(campaign, None, title="Lễ ra quân hôm nay", event_date=today,
-                                  start_time=time(7), end_time=time(11),
-                                  venue_name="Hội trường UBND xã", status="running")
+        event = LaunchEventFactory(campaign=campaign, today=True, title="Lễ ra quân hôm nay",
+                                   venue_name="Hội trường UBND xã")
         volunteer = db.session.execute(db.select(User).filter_by(
-            username=VOLUNTEER[0])).scalar_one()
-        desk = desks.save_desk(event, None, organisation="Công an xã", table_label="Bàn 9",
+            username=DEMO_VOLUNTEER[0])).scalar_one()
+        desk = HelpDeskFactory(event=event, organisation="Công an xã", table_label="Bàn 9",
                                services=[by_code["vneid_install"], by_code["eid_level2"]],
                                staff=[volunteer])
+        # Door to door today: the volunteer's team is sent to Ấp Chợ for the day.
+        youth = OrganisationFactory(name="Đoàn Thanh niên xã", kind="youth_union")
+        member = MemberFactory(full_name=volunteer.full_name, phone=volunteer.phone,
+                               organisation=youth, user=volunteer)
+        team = TeamFactory(campaign=campaign, name="Đoàn gõ cửa ấp Chợ", lead_organisation=youth,
+                           lead=member, members=[])
+        hamlet = db.session.execute(db.select(Area).filter_by(
+            level="hamlet", name="Chợ", parent_id=commune.id)).scalar_one()
+        assignments.assign(team, hamlet, start=campaign.start_date, end=campaign.end_date)
         db.session.commit()
-        SCENE.update(desk_id=desk.id, token=desk.current_code(CHECKIN).token,
-                     database=str(instance / "checkin.db"))
+        SCENE.update(desk_id=desk.id, token=desk.current_code(CHECKIN).token, team_id=team.id,
+                     database=str(instance / "checkin.db"), app=app, campaign_id=campaign.id,
+                     event_id=event.id)
 
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    SCENE["signal"] = signal = NoSignal(app)
+    server = make_server("127.0.0.1", 0, signal, threaded=True, request_handler=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -85,14 +91,6 @@ def live_server(tmp_path_factory):
         server.server_close()
         with app.app_context():
             db.engine.dispose()
-
-
-def sign_in(page: Page, username: str, password: str) -> None:
-    page.goto("/sign-in")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(password)
-    page.locator("form button[type=submit].primary").click()
-    expect(page).to_have_url(re.compile(r"/$"))
 
 
 def test_scan_preregister_record_find_reveal_export(open_page, shoot, tmp_path):
@@ -124,7 +122,7 @@ def test_scan_preregister_record_find_reveal_export(open_page, shoot, tmp_path):
 
     # 2. The volunteer at the desk calls the next citizen and completes the record.
     volunteer = open_page()
-    sign_in(volunteer, *VOLUNTEER)
+    signed_in_page(volunteer, DEMO_VOLUNTEER)
     volunteer.locator("label.menu-button").click()  # the phone's menu is folded
     volunteer.locator("nav.menu").get_by_role("link", name="Ghi nhận hỗ trợ").click()
     volunteer.get_by_role("link", name=re.compile("Bàn 9")).click()
@@ -147,7 +145,7 @@ def test_scan_preregister_record_find_reveal_export(open_page, shoot, tmp_path):
 
     # 3. The organizer finds the record without accents, sees it masked, reveals and exports.
     organizer = open_page()
-    sign_in(organizer, *ADMIN)
+    signed_in_page(organizer, DEMO_ADMIN)
     organizer.goto("/registrations")
     organizer.locator("input[name=q]").fill("nguyen van")
     organizer.get_by_role("button", name="Lọc").click()
@@ -198,7 +196,7 @@ def test_form_sent_without_network_is_stored_once_when_it_returns(open_page, sho
 
     # The network comes back: the phone sends the held form by itself, once.
     phone.context.set_offline(False)
-    phone.wait_for_url(re.compile(r"/checkin/ticket/"), timeout=10000)
+    phone.wait_for_url(re.compile(r"/checkin/ticket/"))
     expect(phone.locator("main")).to_contain_text("Trần Thị Mất Sóng")
     phone.reload()  # a reload (or a second "online" event) must not store it again
     with closing(sqlite3.connect(SCENE["database"])) as db:

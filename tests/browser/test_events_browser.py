@@ -12,27 +12,18 @@ import re
 import subprocess
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import zxingcpp
 from PIL import Image
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import DESKTOP
+from tests.browser.conftest import DESKTOP, wait_until
+from tests.factories.auth import DEMO_VOLUNTEER, signed_in_page
 
 pytestmark = pytest.mark.browser
 
-ADMIN = ("admin", "demo-admin-2025")
-VOLUNTEER = ("tinhnguyen", "demo-tnv-2025")
-
-
-def sign_in(page: Page, who: tuple[str, str] = ADMIN) -> Page:
-    page.goto("/sign-in")
-    page.locator("input[name=username]").fill(who[0])
-    page.locator("input[name=password]").fill(who[1])
-    page.locator("form button[type=submit].primary").click()
-    expect(page).to_have_url(re.compile(r"/$"))
-    return page
 
 
 def open_demo_event(page: Page) -> str:
@@ -50,7 +41,7 @@ def decode(png: bytes) -> list[str]:
 
 
 def test_event_list_calendar_and_detail(open_page, shoot):
-    page = sign_in(open_page())
+    page = signed_in_page(open_page())
     open_demo_event(page)
     expect(page.locator("dl.facts")).to_contain_text("10/10/2025, 07:00–11:00")
     expect(page.locator("dl.facts")).to_contain_text("Trụ sở UBND xã Phước Thiền (cũ)")
@@ -62,7 +53,7 @@ def test_event_list_calendar_and_detail(open_page, shoot):
 
 
 def test_build_an_agenda_see_clashes_and_shift_it(open_page, shoot):
-    page = sign_in(open_page(DESKTOP))
+    page = signed_in_page(open_page(DESKTOP))
     open_demo_event(page)
     page.locator("nav.crumbs a", has_text="Sự kiện").click()
     page.get_by_role("link", name="Tạo sự kiện").click()
@@ -137,7 +128,7 @@ def test_build_an_agenda_see_clashes_and_shift_it(open_page, shoot):
 
 
 def test_reception_tap_counter_on_a_phone(open_page, shoot):
-    page = sign_in(open_page(), VOLUNTEER)
+    page = signed_in_page(open_page(), DEMO_VOLUNTEER)
     open_demo_event(page)
     page.locator("nav.tabs").get_by_role("link", name="Lễ tân").click()
     card = page.locator(".tap-card", has_text="Ban giám hiệu các trường học")
@@ -155,30 +146,85 @@ def test_reception_tap_counter_on_a_phone(open_page, shoot):
     page.evaluate("window.scrollTo(0, 0)")  # the sticky total sits at the top, as on the phone
     shoot(page, "events-reception")
 
-    # No signal for a moment: the tap waits in the phone and is sent when the network is back.
+    # No signal for a moment: the tap waits in the phone's outbox, counted on screen, and is
+    # sent when the network is back; the bar says how many wait, as on every field page.
+    pending = page.locator("[data-outbox-pending]")
+    expect(pending).to_have_text("0")  # the taps made with signal have all been sent
     page.context.set_offline(True)
     card.locator("button.tap-plus").click()
-    expect(page.locator("#tap-queue")).to_contain_text("Mất mạng: 1 lần bấm đang chờ gửi.")
+    expect(pending).to_have_text("1")
+    expect(count).to_have_text(str(before + 3))
+    expect(page.locator(".outbox-net")).to_have_text("Mất mạng")
+    page.evaluate("window.scrollTo(0, 0)")
     shoot(page, "events-reception-offline")
     page.context.set_offline(False)
-    page.evaluate("window.dispatchEvent(new Event('online'))")
-    expect(page.locator("#tap-queue")).to_be_hidden()
+    expect(pending).to_have_text("0")
     page.reload()
     expect(count).to_have_text(str(before + 3))  # stored once on the server
     expect(total).to_have_text(str(start + 3))
 
 
+def test_a_refused_tap_needs_attention_with_its_message_until_dropped(open_page, shoot):
+    page = signed_in_page(open_page(), DEMO_VOLUNTEER)
+    open_demo_event(page)
+    page.locator("nav.tabs").get_by_role("link", name="Lễ tân").click()
+    card = page.locator(".tap-card", has_text="Đại diện Sở Khoa học và Công nghệ")
+    expect(card.locator("[data-arrived]")).to_have_text("0")
+    card.locator("button.tap-minus").click()  # nobody to take away: the server refuses it
+    expect(page.locator("[data-outbox-attention]")).to_have_text("1")
+    expect(card.locator("[data-arrived]")).to_have_text("0")
+    page.locator("[data-outbox-details] summary").click()
+    item = page.locator("li.outbox-item.attention")
+    expect(item).to_contain_text("Đại diện Sở Khoa học và Công nghệ")
+    expect(item).to_contain_text("chưa có ai đến để bớt")
+    expect(item.get_by_role("link", name="Sửa và gửi lại")).to_have_count(0)  # nothing to fix
+    page.evaluate("window.scrollTo(0, 0)")
+    shoot(page, "events-reception-needs-attention")
+    page.once("dialog", lambda dialog: dialog.accept())
+    item.get_by_role("button", name="Bỏ").click()
+    expect(page.locator("[data-outbox-attention-wrap]")).to_be_hidden()
+
+
+def test_taps_left_in_the_old_queue_move_into_the_outbox_once(open_page):
+    """A phone that updated with taps still in the counter's old localStorage queue: they are
+    sent through the outbox, and one the server had already counted counts once."""
+    page = signed_in_page(open_page(), DEMO_VOLUNTEER)
+    open_demo_event(page)
+    page.locator("nav.tabs").get_by_role("link", name="Lễ tân").click()
+    card = page.locator(".tap-card", has_text="Doanh nghiệp viễn thông, bưu điện, ngân hàng")
+    count = card.locator("[data-arrived]")
+    before = int(count.inner_text())
+    url = card.locator("form.tap-form").first.get_attribute("action")
+    counted = str(uuid.uuid4())
+    card.locator("input[name=tap_id]").first.evaluate("(input, id) => input.value = id", counted)
+    card.locator("button.tap-plus").click()  # counted by the server before the update
+    expect(page.locator("[data-outbox-pending]")).to_have_text("0")
+    expect(count).to_have_text(str(before + 1))
+    old = [{"id": counted, "url": url, "delta": "1", "csrf": "old"},
+           {"id": str(uuid.uuid4()), "url": url, "delta": "1", "csrf": "old"},
+           {"id": str(uuid.uuid4()), "url": url, "delta": "1", "csrf": "old"}]
+    page.evaluate("([key, taps]) => localStorage.setItem(key, JSON.stringify(taps))",
+                  ["fieldops-taps:" + urlsplit(page.url).path, old])
+    page.reload()
+    expect(count).to_have_text(str(before + 3))
+    expect(page.locator("[data-outbox-pending]")).to_have_text("0")
+    assert page.evaluate(
+        "Object.keys(localStorage).filter(k => k.startsWith('fieldops-taps:'))") == []
+    page.reload()  # moved once: nothing is sent again
+    expect(count).to_have_text(str(before + 3))
+
+
 def test_desk_codes_poster_download_and_the_public_pages(open_page, shoot, live_server,
                                                          screenshot_dir, tmp_path):
-    page = sign_in(open_page())
+    page = signed_in_page(open_page())
     open_demo_event(page)
     page.locator("nav.tabs").get_by_role("link", name="Bàn hỗ trợ").click()
     expect(page.locator("a.desk-card")).to_have_count(6)
     shoot(page, "events-desks")
     page.locator("a.desk-card", has_text="Công an xã Nhơn Trạch").click()
     # Both codes drawn (the SVG images loaded), not just their boxes.
-    page.wait_for_function("[...document.querySelectorAll('.code img')]"
-                           ".every(i => i.complete && i.naturalWidth > 0)")
+    wait_until(page, "[...document.querySelectorAll('.code img')]"
+                     ".every(i => i.complete && i.naturalWidth > 0)")
     guide_url = page.locator("#code-guide .code-url a").get_attribute("href")
     checkin_url = page.locator("#code-checkin .code-url a").get_attribute("href")
     assert guide_url.startswith(f"{live_server}/q/") and checkin_url.startswith(live_server)
@@ -216,3 +262,35 @@ def test_desk_codes_poster_download_and_the_public_pages(open_page, shoot, live_
     phone.goto(guide_url)
     expect(phone.get_by_role("heading", name="Mã này không còn hiệu lực")).to_be_visible()
     shoot(phone, "events-public-invalid")
+
+
+def test_where_to_get_help_on_a_phone_from_the_campaign_page(open_page, shoot, live_server):
+    from fieldops.clock import local_now
+
+    organizer = signed_in_page(open_page())
+    organizer.goto("/campaigns")
+    organizer.get_by_role("link", name=re.compile("Dùng thử")).first.click()
+    link = organizer.locator("#help-page-link")
+    url = link.get_attribute("href")
+    assert re.fullmatch(rf"{live_server}/help/\d+", url)
+    wait_until(organizer, "document.querySelector('#help-page-share img').naturalWidth > 0")
+    with organizer.expect_download() as png:
+        organizer.get_by_role("link", name="Tải mã QR (PNG)").click()
+    assert decode(Path(png.value.path()).read_bytes()) == [url]
+
+    phone = open_page()  # anyone's phone: not signed in
+    phone.goto(url)
+    expect(phone.get_by_role("heading", name="Nơi hỗ trợ người dân")).to_be_visible()
+    points = phone.locator(".help-point")
+    expect(points.filter(has_text="Nhà văn hóa ấp Chợ")).to_contain_text("07:30–11:00")
+    expect(points.filter(has_text="Nhà văn hóa ấp Trâu")).to_contain_text("13:30–17:00")
+    expect(phone.locator(".help-kind")).to_have_count(2)
+    expect(points.filter(has_text="Nhà văn hóa ấp Chợ").locator("a.help-map")).to_have_attribute(
+        "href", re.compile(r"^geo:10\.766200,106\.923700"))
+    if local_now().hour < 17:  # the trial's desks at the commune office close at 17:00
+        expect(phone.locator(".help-today h2")).to_contain_text("Hôm nay")
+        expect(points.first).to_contain_text("Trụ sở UBND xã Nhơn Trạch")
+    shoot(phone, "events-help-page")
+    phone.get_by_role("button", name="English").click()
+    expect(phone.get_by_role("heading", name="Where to get help")).to_be_visible()
+    expect(phone.locator(".help-kind").first).to_have_text("Mobile collection point")

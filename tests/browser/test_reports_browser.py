@@ -10,17 +10,16 @@ from playwright.sync_api import Page, expect
 
 from fieldops.reports.demo import appendix_workbook
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.test_browser import sign_in
+from tests.factories.auth import DEMO_ADMIN, sign_in_page
 
 pytestmark = pytest.mark.browser
-ADMIN = ("admin", "demo-admin-2025")
 
 
 def _hung_ha_progress(page: Page) -> None:
-    sign_in(page, *ADMIN)
+    sign_in_page(page, *DEMO_ADMIN)
     expect(page).to_have_url(re.compile(r"/$"))
     page.goto("/campaigns")
-    page.get_by_role("link", name=re.compile("định danh điện tử")).first.click()
+    page.get_by_role("link", name=re.compile("^Cuộc vận động cài đặt")).first.click()
     page.locator("#campaign-progress a").click()
     page.get_by_role("link", name="Giai đoạn 1", exact=True).click()
     expect(page.locator("h1")).to_have_text("Tiến độ Giai đoạn 1")
@@ -83,7 +82,7 @@ def test_progress_map_colours_hamlets(open_page, shoot):
     page.route("https://tile.openstreetmap.org/**", lambda route: route.fulfill(status=204))
     _hung_ha_progress(page)
     page.get_by_role("link", name="Bản đồ tiến độ").click()
-    expect(page.locator(".leaflet-interactive").first).to_be_attached(timeout=8000)
+    expect(page.locator(".leaflet-interactive").first).to_be_attached()
     colours = page.evaluate("""() => [...document.querySelectorAll('.leaflet-interactive')]
         .map(e => e.getAttribute('fill'))""")
     assert len(colours) == 105 and len(set(colours)) >= 2, set(colours)

@@ -17,12 +17,18 @@ import pytest
 from playwright.sync_api import Page, expect
 from werkzeug.serving import make_server
 
-from tests.browser.conftest import DESKTOP, PHONE, SECRET_KEY, _QuietHandler
+from tests.browser.conftest import (
+    DESKTOP,
+    PHONE,
+    SECRET_KEY,
+    TIMEOUT_MS,
+    _QuietHandler,
+    watch_csp,
+)
+from tests.factories.auth import DEMO_ADMIN, DEMO_TEAM_LEAD, signed_in_page
 
 pytestmark = pytest.mark.browser
 
-ADMIN = ("admin", "demo-admin-2025")
-TEAM_LEAD = ("truongdoan", "demo-lead-2025")
 SHAPES = ".leaflet-overlay-pane path.leaflet-interactive"
 TILE_HOST = "tile.openstreetmap.org"
 
@@ -76,20 +82,16 @@ def opened(browser, teams_server):
         (tiles if parts.netloc == TILE_HOST else foreign).append(request.url)
         route_.abort("internetdisconnected")
 
-    def _open(viewport=PHONE, who=ADMIN) -> Page:
+    def _open(viewport=PHONE, who=DEMO_ADMIN) -> Page:
         context = browser.new_context(viewport=viewport, locale="vi-VN", base_url=base)
-        context.set_default_timeout(6000)
+        context.set_default_timeout(TIMEOUT_MS)
         context.route("**/*", route)
+        watch_csp(context, errors)
         contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.on("response", lambda r: r.status >= 500 and errors.append(f"{r.status} {r.url}"))
-        page.goto("/sign-in")
-        page.locator("input[name=username]").fill(who[0])
-        page.locator("input[name=password]").fill(who[1])
-        page.locator("form button[type=submit].primary").click()
-        expect(page).to_have_url(re.compile(r"/$"))
-        return page
+        return signed_in_page(page, who)
 
     _open.tiles = tiles
     yield _open
@@ -155,7 +157,7 @@ def test_map_without_reachable_tiles_still_shows_hamlets(opened, teams_server, s
 
 def test_team_lead_sees_own_hamlets_and_not_other_phones(opened, teams_server, shoot):
     _base, _app, campaign_id = teams_server
-    page = opened(PHONE, TEAM_LEAD)
+    page = opened(PHONE, DEMO_TEAM_LEAD)
     with page.expect_response(re.compile(r"map\.geojson")) as info:
         _map(page, campaign_id)
     data = json.loads(info.value.text())

@@ -1,0 +1,31 @@
+"""The home page's block: the reports the user's units owe, and for organizers the boards."""
+
+from __future__ import annotations
+
+from flask import render_template
+from markupsafe import Markup
+
+from fieldops.accountability import duties, submissions, units
+from fieldops.accountability.duty_models import ReportingDuty
+from fieldops.accountability.reminders import owed_by
+from fieldops.campaigns.models import Campaign
+from fieldops.clock import local_today, now_utc
+from fieldops.db import db
+
+
+def home_block(_app, user) -> Markup | None:
+    """Return the block for the home page (core's `home_blocks_wanted`), or None."""
+    now = now_utc()
+    owed = owed_by(user, now)
+    has_units = bool(units.unit_ids_of(user))
+    boards = []
+    if user.is_organizer:
+        today = local_today()
+        running = db.select(ReportingDuty).join(Campaign).where(
+            Campaign.start_date <= today, Campaign.end_date >= today).order_by(ReportingDuty.id)
+        for duty in db.session.execute(running).scalars():
+            boards.append(submissions.board(duty, duties.board_period(duty, now), now))
+    if not owed and not boards and not has_units:
+        return None
+    return Markup(render_template("accountability/_home.html", owed=owed, boards=boards,
+                                  has_units=has_units, now=now))
