@@ -34,4 +34,5 @@ def test_the_api_keeps_to_its_document(app, users, scene):
 
         keeps_to_it()
         checked.append((operation.label, mode.value))
-    assert len(checked) == 6, checked  # the queue, a record's read and the record's write
+    # the queue, a record's read and write, and the four reads for integrations
+    assert len(checked) == 14, checked

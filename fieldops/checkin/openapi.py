@@ -1,9 +1,10 @@
-"""The OpenAPI 3.1 document of the check-in API, written by hand to match api.py."""
+"""The OpenAPI 3.1 document of the API, written by hand to match api_views.py and api_reads.py."""
 
 from __future__ import annotations
 
 from fieldops.checkin.citizen_id import PROVINCE_CODES
 from fieldops.checkin.models import FAILURE_REASONS, OUTCOMES, SOURCES, STATUSES
+from fieldops.db import MAX_ID
 
 _SEPARATORS = r"[\s.\-]*"
 #: what check_shape accepts, as far as a pattern can say it: twelve digits with spaces, dots or
@@ -20,6 +21,116 @@ def _error(description: str) -> dict:
 def _registration(description: str) -> dict:
     return {"description": description, "content": {
         "application/json": {"schema": {"$ref": "#/components/schemas/Registration"}}}}
+
+
+def _query(name: str, description: str, **schema) -> dict:
+    return {"name": name, "in": "query", "required": False, "description": description,
+            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID, **schema}}
+
+
+def _json(ref: str, description: str) -> dict:
+    return {"description": description, "content": {
+        "application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}}
+
+
+_PAGING = [_query("page", "Page number, from 1.", maximum=100_000),
+           _query("per_page", "Items per page (default 50).", maximum=100)]
+_CAMPAIGN_ID = {"name": "campaign_id", "in": "path", "required": True,
+                "schema": {"type": "integer"}}
+
+
+def _read_paths() -> dict:
+    """Return the read-only paths for integrations (api_reads.py)."""
+    missing = _error("No such campaign (or phase, service, unit).")
+    bad = _error("A query parameter cannot be read (`field` names it).")
+    return {
+        "/api/campaigns": {"get": {
+            "summary": "Campaigns, newest first, with phases, communes and services",
+            "operationId": "listCampaigns", "parameters": _PAGING,
+            "responses": {"200": _json("CampaignPage", "One page of campaigns."),
+                          "401": _error("Bad token."), "422": bad}}},
+        "/api/campaigns/{campaign_id}": {"get": {
+            "summary": "One campaign", "operationId": "getCampaign",
+            "parameters": [_CAMPAIGN_ID],
+            "responses": {"200": _json("Campaign", "The campaign."),
+                          "401": _error("Bad token."), "404": missing}}},
+        "/api/campaigns/{campaign_id}/progress": {"get": {
+            "summary": "Target, done, expected and pace per unit: the progress page's numbers",
+            "operationId": "getProgress",
+            "parameters": [
+                _CAMPAIGN_ID,
+                _query("phase", "A phase of the campaign (default: the one running today)."),
+                {"name": "level", "in": "query", "required": False, "schema": {
+                    "type": "string", "enum": ["places", "commune", "teams", "team"]},
+                 "description": "places: the communes; commune: one commune's hamlets; teams: "
+                                "the teams and the desks; team: one team's members."},
+                _query("unit", "The commune or team, for level commune or team."),
+                _query("service", "One service of the campaign (default: all)."),
+            ],
+            "responses": {"200": _json("Progress", "The table, its total and its clock."),
+                          "401": _error("Bad token."), "404": missing, "422": bad}}},
+        "/api/campaigns/{campaign_id}/teams": {"get": {
+            "summary": "The campaign's teams with their hamlet assignments",
+            "operationId": "listTeams", "parameters": [_CAMPAIGN_ID, *_PAGING],
+            "responses": {"200": _json("TeamPage", "One page of teams."),
+                          "401": _error("Bad token."), "404": missing, "422": bad}}},
+    }
+
+
+def _page_of(ref: str) -> dict:
+    return {"type": "object", "required": ["items", "page", "per_page", "total"], "properties": {
+        "items": {"type": "array", "items": {"$ref": f"#/components/schemas/{ref}"}},
+        "page": {"type": "integer"}, "per_page": {"type": "integer"},
+        "total": {"type": "integer"}}}
+
+
+def _read_schemas() -> dict:
+    """Return the schemas of the read-only answers."""
+    day = {"type": "string", "format": "date"}
+    count = {"type": ["integer", "null"]}
+    line = {"type": "object", "properties": {
+        "key": {"type": "string"}, "label": {"type": "string"},
+        "target": count, "done": {"type": "integer"}, "claimed": count, "confirmed": count,
+        "expected": {"type": "integer"}, "remaining": {"type": "integer"}, "pace": count,
+        "light": {"type": "string", "enum": ["green", "amber", "red", "none"]},
+        "percent": {"type": ["number", "null"]},
+        "drill": {"type": ["object", "null"], "properties": {
+            "level": {"type": "string"}, "unit": {"type": "integer"}}}}}
+    named = {"type": "object", "properties": {"id": {"type": "integer"},
+                                              "name": {"type": "string"}}}
+    return {
+        "Campaign": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "title": {"type": "string"},
+            "plan_number": {"type": ["string", "null"]},
+            "issuing_unit": {"type": ["string", "null"]}, "start_date": day, "end_date": day,
+            "phases": {"type": "array", "items": {"type": "object", "properties": {
+                "id": {"type": "integer"}, "name": {"type": "string"}, "start_date": day,
+                "end_date": day}}},
+            "communes": {"type": "array", "items": named},
+            "services": {"type": "array", "items": {"type": "object", "properties": {
+                "id": {"type": "integer"}, "code": {"type": "string"},
+                "name": {"type": "string"}}}}}},
+        "CampaignPage": _page_of("Campaign"),
+        "ProgressLine": line,
+        "Progress": {"type": "object", "properties": {
+            "campaign_id": {"type": "integer"}, "phase_id": {"type": "integer"},
+            "level": {"type": "string"}, "unit": count, "service_id": count, "day": day,
+            "elapsed_days": {"type": "integer"}, "phase_days": {"type": "integer"},
+            "days_left": {"type": "integer"}, "lists": {"type": "boolean"},
+            "confirmed_only": {"type": "boolean"},
+            "total": {"$ref": "#/components/schemas/ProgressLine"},
+            "lines": {"type": "array", "items": {"$ref": "#/components/schemas/ProgressLine"}}}},
+        "Team": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "campaign_id": {"type": "integer"},
+            "name": {"type": "string"}, "lead": {"type": ["string", "null"]},
+            "organisation": {"type": ["string", "null"]}, "members": {"type": "integer"},
+            "assignments": {"type": "array", "items": {"type": "object", "properties": {
+                "id": {"type": "integer"}, "hamlet_id": {"type": "integer"},
+                "hamlet": {"type": "string"}, "commune_id": count, "start_date": day,
+                "end_date": day, "weekday": {"type": ["integer", "null"], "minimum": 0,
+                                             "maximum": 6}}}}}},
+        "TeamPage": _page_of("Team"),
+    }
 
 
 def document(server_url: str) -> dict:
@@ -85,9 +196,10 @@ def document(server_url: str) -> dict:
     }
     return {
         "openapi": "3.1.0",
-        "info": {"title": "fieldops check-in API", "version": "1",
-                 "description": "Registrations of citizens helped at desks and doors. Error "
-                                "messages are in Vietnamese."},
+        "info": {"title": "fieldops API", "version": "1",
+                 "description": "Registrations of citizens helped at desks and doors, and "
+                                "read-only campaigns, progress and teams for integrations. "
+                                "Error messages are in Vietnamese."},
         "servers": [{"url": server_url}],
         "security": [{"deviceToken": []}],
         "paths": {
@@ -124,6 +236,7 @@ def document(server_url: str) -> dict:
                         "application/json": {"schema": {"$ref": "#/components/schemas/Queue"}}}},
                     "401": _error("Bad token."), "403": _error("Not staff of this desk."),
                     "404": _error("No such desk.")}}},
+            **_read_paths(),
             "/api/openapi.json": {"get": {
                 "summary": "This document", "operationId": "getOpenAPI", "security": [],
                 "responses": {"200": {"description": "OpenAPI 3.1 document.",
@@ -142,6 +255,7 @@ def document(server_url: str) -> dict:
                     "day": {"type": "string", "format": "date"},
                     "queue": {"type": "array",
                               "items": {"$ref": "#/components/schemas/Registration"}}}},
+                **_read_schemas(),
                 "Error": {"type": "object", "required": ["error"], "properties": {
                     "error": {"type": "string", "description": "Vietnamese message."},
                     "field": {"type": ["string", "null"]},
