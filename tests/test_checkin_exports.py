@@ -66,6 +66,7 @@ def test_a_large_export_is_written_by_a_job_for_the_one_who_asked(app, users, sc
     assert state["status"] == "done", state
     assert (state["done"], state["total"]) == (5, 5)
     assert state["result_url"] == f"/registrations/exports/{job_id}"
+    assert "Tải tệp về" in organizer.get(f"/jobs/{job_id}").get_data(as_text=True)
     download = organizer.get(state["result_url"])
     assert download.status_code == 200 and download.headers["Cache-Control"] == "no-store"
     sheet = load_workbook(io.BytesIO(download.data)).active

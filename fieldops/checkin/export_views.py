@@ -70,7 +70,7 @@ def _export(kind: str):
         made = enqueue(EXPORT, user=current_user, title=_l(
             "Xuất %(rows)s hồ sơ đăng ký (%(format)s)", rows=format_number(total),
             format=kind.upper()), params={"kind": kind, "reveal": reveal,
-                                          "filters": filters.as_args()})
+                                          "filters": filters.as_args(), "result_is_file": True})
         made.result_url = url_for("checkin.export_file", job_id=made.id)
         access.audit(action, current_user, None,
                      json.dumps({**details, "job": made.id}, ensure_ascii=False))

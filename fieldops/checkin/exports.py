@@ -1,8 +1,9 @@
 """Registrations as CSV (UTF-8 with BOM, for Excel) and XLSX, safe from formula injection.
 
 Rows are read in batches of plain columns (no ORM objects), names of campaigns, desks, teams,
-hamlets, volunteers and services are looked up once per export, and the files are written as
-they are read: CSV streams to the client, XLSX goes through openpyxl's write-only workbook.
+hamlets, volunteers and services are looked up (and defused) once per export, and the files are
+written as they are read: CSV streams to the client, XLSX goes through openpyxl's write-only
+workbook.
 Memory stays flat whatever the number of rows.
 """
 
@@ -12,6 +13,7 @@ import csv
 import io
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from itertools import islice
 from typing import IO
 
 import sqlalchemy as sa
@@ -73,24 +75,20 @@ def columns() -> list[tuple[str, str]]:
     ]
 
 
-class _Names:
-    """Labels of the rows' campaigns, desks, teams, hamlets and volunteers, each read once."""
+class _Labels(dict):
+    """Defused labels of one model's rows by id, each read from the database once.
 
-    def __init__(self) -> None:
-        self._found: dict[tuple[type, int], str] = {}
-        self._labels = {Campaign: lambda c: c.title, HelpDesk: lambda d: d.name,
-                        Team: lambda t: t.name, Area: lambda a: a.display_name,
-                        User: lambda u: u.full_name}
+    A dict with `__missing__`: the export's per-row lookups stay plain dict reads.
+    """
 
-    def of(self, model: type, row_id: int | None) -> str:
-        """Return the label of one row of a model ("" for none)."""
-        if row_id is None:
-            return ""
-        key = (model, row_id)
-        if key not in self._found:
-            row = db.session.get(model, row_id)
-            self._found[key] = self._labels[model](row) if row is not None else ""
-        return self._found[key]
+    def __init__(self, model: type, label: Callable[[object], str]) -> None:
+        super().__init__()
+        self._model, self._label = model, label
+
+    def __missing__(self, row_id: int | None) -> str:
+        row = db.session.get(self._model, row_id) if row_id is not None else None
+        value = self[row_id] = defuse(self._label(row)) if row is not None else ""
+        return value
 
 
 def _services_of(ids: list[int], service_names: dict[int, str],
@@ -125,30 +123,33 @@ def rows(select: sa.Select, reveal: bool = False,
     """Yield the export's rows (cell values in `columns()` order, defused) of the
     registrations `select` finds, oldest first, reading them in batches."""
     select = select.with_only_columns(*_COLUMNS).order_by(None).order_by(Registration.id)
-    names, service_names, outcomes = _Names(), {}, {}
+    campaigns, desks = _Labels(Campaign, lambda c: c.title), _Labels(HelpDesk, lambda d: d.name)
+    teams, hamlets = _Labels(Team, lambda t: t.name), _Labels(Area, lambda a: a.display_name)
+    volunteers = _Labels(User, lambda u: u.full_name)
+    service_names, outcomes = {}, {}
     statuses = {key: str(label) for key, label in STATUS_LABELS.items()}
     sources = {key: str(label) for key, label in SOURCE_LABELS.items()}
     last, done = 0, 0
     while True:
-        # Plain rows through the connection: no ORM loading step for columns.
+        # Plain tuples through the connection: no ORM loading step, no attribute lookups by name.
         batch = db.session.connection().execute(
             select.where(Registration.id > last).limit(BATCH)).all()
         if not batch:
             return
-        services = _services_of([r.id for r in batch], service_names, outcomes)
-        for r in batch:
-            citizen_id = mask(r.citizen_id_last4)
-            if reveal and r.citizen_id_encrypted:
-                citizen_id = crypto.decrypt(r.citizen_id_encrypted) or citizen_id
-            place = (names.of(HelpDesk, r.desk_id) if r.desk_id is not None
-                     else names.of(Team, r.team_id))
-            yield [r.id, _when(r.created_at), _when(r.recorded_at),
-                   statuses.get(r.status, r.status), sources.get(r.source, r.source),
-                   defuse(names.of(Campaign, r.campaign_id)), defuse(place), r.queue_number,
-                   defuse(r.full_name), defuse(r.phone or ""), citizen_id, r.birth_year,
-                   defuse(names.of(Area, r.hamlet_id)), defuse(names.of(User, r.volunteer_id)),
-                   defuse(services.get(r.id, "")), defuse(r.void_reason or "")]
-        last, done = batch[-1].id, done + len(batch)
+        services = _services_of([r[0] for r in batch], service_names, outcomes)
+        for (id_, created_at, recorded_at, status, source, campaign_id, desk_id, team_id,
+             queue_number, full_name, phone, last4, encrypted, birth_year, hamlet_id,
+             volunteer_id, void_reason) in batch:
+            citizen_id = mask(last4)
+            if reveal and encrypted:
+                citizen_id = crypto.decrypt(encrypted) or citizen_id
+            yield [id_, _when(created_at), _when(recorded_at), statuses.get(status, status),
+                   sources.get(source, source), campaigns[campaign_id],
+                   desks[desk_id] if desk_id is not None else teams[team_id], queue_number,
+                   defuse(full_name), defuse(phone), citizen_id, birth_year,
+                   hamlets[hamlet_id], volunteers[volunteer_id], defuse(services.get(id_, "")),
+                   defuse(void_reason)]
+        last, done = batch[-1][0], done + len(batch)
         if progress is not None:
             progress(done)
 
@@ -159,13 +160,16 @@ def csv_chunks(export_rows: Iterator[list], chunk_rows: int = 500) -> Iterator[b
     writer = csv.writer(out)
     out.write("\ufeff")
     writer.writerow([heading for _key, heading in columns()])
-    for n, values in enumerate(export_rows, start=1):
-        writer.writerow(["" if value is None else value for value in values])
-        if n % chunk_rows == 0:
-            yield out.getvalue().encode("utf-8")
-            out.seek(0)
-            out.truncate()
-    yield out.getvalue().encode("utf-8")
+    export_rows = iter(export_rows)
+    while True:
+        # The csv module writes None as an empty cell; writerows loops in C.
+        chunk = list(islice(export_rows, chunk_rows))
+        writer.writerows(chunk)
+        yield out.getvalue().encode("utf-8")
+        if len(chunk) < chunk_rows:
+            return
+        out.seek(0)
+        out.truncate()
 
 
 def write_xlsx(export_rows: Iterator[list], target: IO[bytes]) -> None:
