@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from fieldops.campaigns.models import Campaign
 from fieldops.checkin.models import AuditEntry, RefusedSubmission, Registration
+from fieldops.clock import local_today
 from fieldops.db import db
 from fieldops.drive import retention
 from fieldops.drive.models import Household, ListedPerson, Visit
@@ -25,7 +26,7 @@ def _figures() -> dict:
     for campaign in db.session.execute(db.select(Campaign).order_by(Campaign.id)).scalars():
         out[campaign.id, "counters"] = counters.counter_totals(campaign.id)
         for phase in campaign.phases:
-            day = min(phase.end_date, date.today())
+            day = min(phase.end_date, local_today())
             for level in (PLACES, TEAMS):
                 report = progress(campaign, phase, level=level, today=day)
                 out[campaign.id, phase.id, level] = [
@@ -91,7 +92,7 @@ def _past_campaign(app, scene, *, ended_days_ago: int, keep: int | None) -> int:
                                          source="qr", desk_id=scene.desk_id,
                                          payload='{"full_name": "Lê Từ Chối"}'))
         campaign = db.session.get(Campaign, scene.campaign_id)
-        end = date.today() - timedelta(days=ended_days_ago)
+        end = local_today() - timedelta(days=ended_days_ago)
         for phase in campaign.phases:
             db.session.delete(phase)
         campaign.start_date, campaign.end_date = end - timedelta(days=30), end
@@ -104,7 +105,7 @@ def test_nothing_goes_before_the_period_is_over_or_when_none_is_set(app, users, 
     _past_campaign(app, scene, ended_days_ago=30, keep=30)
     with app.app_context():
         assert retention.due() == []  # the 30th day after the end is still kept
-        assert len(retention.due(date.today() + timedelta(days=1))) == 1
+        assert len(retention.due(local_today() + timedelta(days=1))) == 1
         db.session.get(Campaign, scene.campaign_id).retention_days = None
         assert retention.due(FAR) == []
 
@@ -116,7 +117,7 @@ def test_the_command_dry_runs_then_purges_and_the_pages_say_so(app, users, scene
     assert dry.exit_code == 0, dry.output
     assert "Sẽ xóa" in dry.output and "2 hồ sơ đăng ký" in dry.output
     assert "1 lượt gửi bị từ chối" in dry.output
-    due_on = (date.today() - timedelta(days=40 - 31)).strftime("%d/%m/%Y")
+    due_on = (local_today() - timedelta(days=40 - 31)).strftime("%d/%m/%Y")
     assert f"hết hạn lưu từ {due_on}" in dry.output
     with app.app_context():
         assert db.session.get(Registration, registration_id).full_name == "Người dân 7"
