@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from fieldops.campaigns import services
 from fieldops.campaigns.models import Campaign, Phase, Service
 from fieldops.db import db
 from tests.factories.areas import commune_with_hamlets
@@ -41,10 +42,22 @@ def _new(client, setup, **overrides):
 
 def test_builtin_services_are_there(organizer):
     page = organizer.get("/services").get_data(as_text=True)
-    for name in ("Cài đặt ứng dụng VNeID", "Kích hoạt định danh điện tử mức độ 2",
-                 "Chữ ký số cá nhân", "Tài khoản Cổng Dịch vụ công", "VssID",
-                 "Sổ sức khỏe điện tử", "Ngân hàng số"):
+    for name in ("Cài đặt ứng dụng VNeID", "Đăng ký định danh điện tử mức độ 1",
+                 "Kích hoạt định danh điện tử mức độ 2", "Chữ ký số cá nhân",
+                 "Tài khoản Cổng Dịch vụ công", "VssID", "Sổ sức khỏe điện tử", "Ngân hàng số"):
         assert name in page
+
+
+def test_an_earlier_install_gains_the_new_builtin_service_once(app):
+    with app.app_context():
+        level1 = db.session.execute(db.select(Service).filter_by(code="eid_level1")).scalar_one()
+        db.session.delete(level1)  # as an install made before level 1 was built in
+        db.session.commit()
+        for _ in range(2):
+            services.ensure_builtin_services()
+        db.session.commit()
+        codes = list(db.session.execute(db.select(Service.code)).scalars())
+        assert codes.count("eid_level1") == 1 and codes.count("eid_level2") == 1
 
 
 def test_create_campaign_with_communes_services_and_two_phases(app, organizer, setup):

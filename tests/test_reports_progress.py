@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import random
 import re
@@ -181,6 +182,41 @@ def test_excel_export_in_appendix_layout(app, scene, organizer):
     total = [sheet.cell(8, c).value for c in range(2, 6)]
     assert total == ["Tổng", 9000, 100, 5] and sheet.cell(8, 2).font.bold
     assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$4:$5"
+
+
+def test_the_export_has_a_sheet_per_level_and_a_csv(app, scene, organizer):
+    with app.app_context():
+        db.session.get(Team, scene.team_id).name = "=HYPERLINK(\"http://x\")"
+        db.session.commit()
+    response = organizer.get(f"/campaigns/{scene.campaign_id}/progress.xlsx")
+    book = load_workbook(io.BytesIO(response.data))
+    assert book.sheetnames == ["Xã, phường", "Thôn, ấp", "Đoàn", "Thành viên"]
+    hamlets = book["Thôn, ấp"]
+    rows = [[c.value for c in r][:6] for r in hamlets.iter_rows(min_row=6)]
+    assert rows[0][0] == "Xã Nhơn Trạch"  # the commune heads its hamlets
+    cho = next(r for r in rows if r[1] == "Ấp Chợ")
+    assert cho[3:5] == [40, 3]
+    assert rows[-1][:2] == [None, "Cộng: Xã Nhơn Trạch"] and rows[-1][3:5] == [100, 4]
+    members = book["Thành viên"]
+    heading = members.cell(6, 1)
+    # A team name that looks like a formula is written as text, never run.
+    assert heading.value == '=HYPERLINK("http://x")' and heading.data_type == "s"
+    people = {r[1]: r[3:5] for r in ([c.value for c in r] for r in members.iter_rows(min_row=7))}
+    assert people["Đặng Tình Nguyện"] == [10, 3]
+
+    answer = organizer.get(f"/campaigns/{scene.campaign_id}/progress.csv")
+    assert answer.headers["Content-Type"].startswith("text/csv")
+    text = answer.data.decode("utf-8-sig")
+    table = list(csv.reader(io.StringIO(text)))
+    assert table[0][:4] == ["Cấp", "Thuộc", "STT", "Đơn vị"]
+    cho_row = table[[r[3] for r in table].index("Ấp Chợ")]
+    assert cho_row[:3] == ["Thôn, ấp", "Xã Nhơn Trạch", "1"]
+    team_row = next(r for r in table if r[0] == "Đoàn")
+    assert team_row[:4] == ["Đoàn", "", "1", "'=HYPERLINK(\"http://x\")"]
+    sheet_rows = {r[1]: r[3:5] for r in ([c.value for c in r]
+                                         for r in book["Xã, phường"].iter_rows(min_row=6))}
+    csv_rows = {r[3]: [int(r[6]), int(r[7])] for r in table if r[0] == "Xã, phường" and r[6]}
+    assert csv_rows["Xã Nhơn Trạch"] == sheet_rows["Xã Nhơn Trạch"] == [100, 4]
 
 
 def test_organizer_adjusts_a_members_share_by_hand(app, scene, organizer):

@@ -16,6 +16,8 @@ from fieldops.text import fold, nfc
 #: the services every install starts with: (code, Vietnamese, English)
 BUILTIN_SERVICES = (
     ("vneid_install", "Cài đặt ứng dụng VNeID", "VNeID app install"),
+    # The plans count "mức 1 hoặc mức 2": a citizen registered at level 1 counts too.
+    ("eid_level1", "Đăng ký định danh điện tử mức độ 1", "Level-1 e-ID registration"),
     ("eid_level2", "Kích hoạt định danh điện tử mức độ 2", "Level-2 e-ID activation"),
     ("digital_signature", "Chữ ký số cá nhân", "Personal digital signature"),
     ("public_services_account", "Tài khoản Cổng Dịch vụ công", "Public-services portal account"),

@@ -108,6 +108,18 @@ def progress_excel(campaign_id: int):
                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
+@bp.get("/campaigns/<int:campaign_id>/progress.csv")
+@login_required
+def progress_csv(campaign_id: int):
+    campaign = db.get_or_404(Campaign, campaign_id)
+    service_id = request.args.get("service", type=int) or None
+    today = local_today()
+    body = excel.progress_csv(campaign, today=today, service_id=service_id)
+    name = f"tien-do-{campaign.id}-{today:%Y%m%d}.csv"
+    return Response(body, headers={"Content-Disposition": f'attachment; filename="{name}"'},
+                    mimetype="text/csv; charset=utf-8")
+
+
 @bp.get("/campaigns/<int:campaign_id>/ranking")
 @login_required
 def ranking_page(campaign_id: int):
