@@ -7,11 +7,13 @@ import csv
 import io
 import os
 import time
+from datetime import UTC, datetime
 
 from openpyxl import load_workbook
 
 from fieldops.checkin import exports
 from fieldops.checkin.models import AuditEntry, Registration
+from fieldops.clock import LOCAL_TZ
 from fieldops.db import db
 from fieldops.tasks import Job, running_consumer
 from tests.factories.auth import signed_in
@@ -42,7 +44,25 @@ def test_a_csv_export_streams_every_row_across_batches(app, users, scene, monkey
     assert len(rows) == 8
     assert [row[8] for row in rows[1:]] == [f"Người Xuất {n:03d}" for n in range(7)]
     assert all(row[5] and row[6] for row in rows[1:])  # campaign and desk named on every row
-    assert rows[1][1].count("/") == 2 and ":" in rows[1][1]  # dd/mm/yyyy HH:MM
+    # each batch's services found by its own ids: "Service: outcome" on every row
+    assert all(": " in row[14] for row in rows[1:]), [row[14] for row in rows[1:]]
+    with app.app_context():
+        first = db.session.execute(db.select(Registration).order_by(Registration.id)).scalar()
+        # dd/mm/yyyy HH:MM in Vietnam's time, as every page shows it (formatted by the database)
+        assert rows[1][1] == first.created_at.astimezone(LOCAL_TZ).strftime("%d/%m/%Y %H:%M")
+        assert rows[1][2] == ""  # queued, not yet recorded
+
+
+def test_export_times_cross_midnight_in_vietnam(app, users, scene):
+    _pre_register(app, scene, 1)
+    with app.app_context():
+        registration = db.session.execute(db.select(Registration)).scalar_one()
+        # 17:30 UTC on 31/12 is 00:30 on 1/1 in Vietnam
+        registration.created_at = datetime(2025, 12, 31, 17, 30, tzinfo=UTC)
+        registration.recorded_at = datetime(2025, 12, 31, 16, 59, tzinfo=UTC)
+        db.session.commit()
+    rows = _csv_rows(signed_in(app, "toch").get("/registrations/export.csv").data)
+    assert rows[1][1:3] == ["01/01/2026 00:30", "31/12/2025 23:59"]
 
 
 def test_a_large_export_is_written_by_a_job_for_the_one_who_asked(app, users, scene):
