@@ -246,3 +246,33 @@ def test_organizer_adjusts_a_members_share_by_hand(app, scene, organizer):
     with app.app_context():
         assert db.session.execute(
             db.select(Target.value).filter_by(member_id=member_id)).scalar_one() == 25
+
+
+def test_a_teams_target_is_split_among_its_people_and_a_gap_is_warned(app, scene, organizer):
+    campaign_id, phase_id = scene.campaign_id, scene.extra["phase_id"]
+    page = organizer.get(f"/campaigns/{campaign_id}/targets?phase={phase_id}")
+    # Đoàn 1 has 50, its lead and member carry the floor of 10 each: the gap is shown.
+    assert "Đoàn 1 có chỉ tiêu 50, nhưng 2 người cộng lại 20 (lệch -30)." in page.get_data(
+        as_text=True)
+    split = organizer.post(f"/campaigns/{campaign_id}/targets/cascade", data={
+        "phase": str(phase_id), "team": str(scene.team_id)}, follow_redirects=True)
+    html = split.get_data(as_text=True)
+    assert "Đã chia chỉ tiêu Đoàn 1 cho 2 người." in html and "lệch" not in html
+    with app.test_request_context():
+        campaign = db.session.get(Campaign, campaign_id)
+        people = _lines(progress(campaign, campaign.phases[0], level=TEAM,
+                                 unit_id=scene.team_id, today=today()))
+        assert people["Võ Trưởng Đoàn"][0] == people["Đặng Tình Nguyện"][0] == 25
+        # A target below the floor times the people: each still gets the floor, and the page
+        # says the shares now exceed the team's.
+        targets.set_target(campaign.phases[0], 15, user=None,
+                           team=db.session.get(Team, scene.team_id))
+        db.session.commit()
+    organizer.post(f"/campaigns/{campaign_id}/targets/cascade", data={
+        "phase": str(phase_id), "team": str(scene.team_id)})
+    page = organizer.get(f"/campaigns/{campaign_id}/targets?phase={phase_id}")
+    assert "Đoàn 1 có chỉ tiêu 15, nhưng 2 người cộng lại 20 (lệch 5)." in page.get_data(
+        as_text=True)
+    other = organizer.post(f"/campaigns/{campaign_id}/targets/cascade", data={
+        "phase": str(phase_id), "team": "999999"})
+    assert other.status_code == 404

@@ -93,6 +93,47 @@ def cascade_to_teams(campaign: Campaign, phase: Phase, *, user: User,
     return totals
 
 
+def cascade_to_members(phase: Phase, team: Team, *, user: User,
+                       service_id: int | None = None) -> dict[int, int]:
+    """Split a team's target evenly among its people (lead included), none below the
+    per-person floor; return the shares by member id."""
+    target = find_target(phase, service_id=service_id, team=team)
+    if target is None:
+        raise DomainError(_l("%(name)s chưa có chỉ tiêu trong %(phase)s.", name=team.name,
+                             phase=phase.name))
+    people = team.people
+    if not people:
+        raise DomainError(_l("%(name)s chưa có thành viên nào.", name=team.name))
+    floor = person_floor(team.campaign, phase)
+    shares = [max(share, floor) for share in largest_remainder(target.value, [1] * len(people))]
+    reason = f"Chia đều từ chỉ tiêu {team.name} (tối thiểu {floor} mỗi người)"
+    for member, share in zip(people, shares, strict=True):
+        set_target(phase, share, user=user, source=CASCADE, service_id=service_id,
+                   member=member, reason=reason)
+    return {m.id: s for m, s in zip(people, shares, strict=True)}
+
+
+def member_sum_problems(campaign: Campaign, phase: Phase,
+                        service_id: int | None = None) -> list[str]:
+    """Return, per team with a target, why its people's shares (their own, else the floor)
+    do not add up to it."""
+    floor = person_floor(campaign, phase)
+    problems = []
+    for team in db.session.execute(db.select(Team).filter_by(campaign_id=campaign.id)
+                                   .order_by(Team.id)).scalars():
+        own = find_target(phase, service_id=service_id, team=team)
+        if own is None or not team.people:
+            continue
+        shares = [find_target(phase, service_id=service_id, member=m) for m in team.people]
+        total = sum(s.value if s is not None else floor for s in shares)
+        if total != own.value:
+            problems.append(str(_l(
+                "%(name)s có chỉ tiêu %(own)s, nhưng %(n)s người cộng lại %(sum)s (lệch %(diff)s).",
+                name=team.name, own=format_number(own.value), n=len(shares),
+                sum=format_number(total), diff=format_number(total - own.value))))
+    return problems
+
+
 def person_floor(campaign: Campaign, phase: Phase) -> int:
     """Return what each member must reach in a phase: the phase's floor, else the campaign's."""
     override = db.session.get(PhaseFloor, phase.id)

@@ -53,7 +53,7 @@ def targets_page(campaign_id: int):
 
     rows = [(c, value(area=c)) for c in campaign.communes]
     hamlets = [(h, value(area=h)) for h in cascade.hamlets_of(commune)] if commune else []
-    teams = [(t, value(team=t), [(m, value(member=m)) for m in t.members])
+    teams = [(t, value(team=t), [(m, value(member=m)) for m in t.people])
              for t in db.session.execute(
                  db.select(Team).filter_by(campaign_id=campaign.id).order_by(Team.id)).scalars()]
     settings = targets.settings_of(campaign)
@@ -67,6 +67,7 @@ def targets_page(campaign_id: int):
     problems = cascade.sum_problems(phase, commune, service_id) if commune else []
     return render_template("reports/targets.html", campaign=campaign, phase=phase, rows=rows,
                            commune=commune, hamlets=hamlets, teams=teams, form=form,
+                           team_problems=cascade.member_sum_problems(campaign, phase, service_id),
                            target_form=TargetForm(), confirm=ConfirmForm(), problems=problems,
                            service_id=service_id, changes=targets.changes_of(campaign, 20),
                            floor=cascade.person_floor(campaign, phase))
@@ -119,8 +120,17 @@ def cascade_targets(campaign_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     commune_id = request.form.get("commune", type=int)
+    team_id = request.form.get("team", type=int)
     with rules_flashed():
-        if commune_id:
+        if team_id:
+            team = db.session.get(Team, team_id)
+            if team is None or team.campaign_id != campaign.id:
+                abort(404)
+            shares = cascade.cascade_to_members(phase, team, user=current_user,
+                                                service_id=service_id)
+            message = _("Đã chia chỉ tiêu %(team)s cho %(n)s người.", team=team.name,
+                        n=len(shares))
+        elif commune_id:
             commune = next((c for c in campaign.communes if c.id == commune_id), None)
             if commune is None:
                 abort(404)

@@ -116,6 +116,15 @@ class Team(db.Model):
 
     __table_args__ = (sa.UniqueConstraint("campaign_id", "name"),)
 
+    @property
+    def people(self) -> list[Member]:
+        """Return the lead first, then the members: everyone who carries a share of the
+        team's target."""
+        people = list(self.members)
+        if self.lead is not None and self.lead not in people:
+            people.insert(0, self.lead)
+        return people
+
     def is_led_or_joined_by(self, user) -> bool:
         """Return whether the signed-in user is this team's lead or one of its members."""
         user_id = getattr(user, "id", None)
