@@ -110,7 +110,7 @@ def test_openapi_matches_the_routes(app, client):
                   for method in item}
     routes = set()
     for rule in app.url_map.iter_rules():
-        if rule.rule.startswith("/api/") and rule.endpoint.startswith("checkin."):
+        if rule.rule.startswith("/api/"):  # every API route, whichever feature serves it
             path = rule.rule.replace("<int:", "{").replace(">", "}")
             routes |= {(path, m) for m in rule.methods - {"HEAD", "OPTIONS"}}
     assert documented == routes

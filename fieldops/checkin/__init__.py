@@ -1,7 +1,6 @@
 """On-site registrations: the check-in QR form, the volunteer's record, the registry, the API."""
 
 from fieldops.checkin import (
-    api_reads,
     api_views,
     audit_views,
     device_views,
@@ -17,5 +16,5 @@ from fieldops.checkin.views import bp
 for child in (public_views.bp, api_views.bp):
     bp.register_blueprint(child)
 
-__all__ = ["api_reads", "api_views", "audit_views", "bp", "device_views", "export_views",
+__all__ = ["api_views", "audit_views", "bp", "device_views", "export_views",
            "offline_views", "public_views", "queue_views", "registration_views"]

@@ -36,7 +36,9 @@ def error(message: str, status: int, **extra):
 
 
 @bp.before_request
-def _authenticate():
+def authenticate_device():
+    """Let the request through with `g.api_user` set if it carries a live device token;
+    otherwise answer 401 in Vietnamese (other API blueprints use this hook too)."""
     request.max_content_length = current_app.config["CHECKIN_MAX_BODY"]
     if request.endpoint == "checkin.api.openapi":
         return None

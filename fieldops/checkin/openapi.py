@@ -1,4 +1,5 @@
-"""The OpenAPI 3.1 document of the API, written by hand to match api_views.py and api_reads.py."""
+"""The OpenAPI 3.1 document of the whole API, written by hand to match checkin/api_views.py
+and reports/api_views.py (the read-only paths are data here: check-in imports no later feature)."""
 
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ _CAMPAIGN_ID = {"name": "campaign_id", "in": "path", "required": True,
 
 
 def _read_paths() -> dict:
-    """Return the read-only paths for integrations (api_reads.py)."""
+    """Return the read-only paths for integrations (reports/api_views.py)."""
     missing = _error("No such campaign (or phase, service, unit).")
     bad = _error("A query parameter cannot be read (`field` names it).")
     return {

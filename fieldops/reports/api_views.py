@@ -1,25 +1,30 @@
 """Read-only JSON for integrations: campaigns and phases, progress per unit, teams and their
 assignments.
 
-The routes sit on the device API's blueprint (api_views.bp), so they take the same bearer
-token and show what the same user sees on the pages. Progress comes from the function the
-progress page uses, so the numbers cannot drift apart.
+They take the same bearer token as the device API (check-in's `authenticate_device`) and show
+what the same user sees on the pages. Progress comes from the function the progress page uses,
+so the numbers cannot drift apart.
 """
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 
 from fieldops.campaigns.models import Campaign
-from fieldops.checkin.api_views import bp, error
+from fieldops.checkin.api_views import authenticate_device, error
 from fieldops.clock import local_today
 from fieldops.db import MAX_ID, db
 from fieldops.errors import NotFound
+from fieldops.extensions import csrf
 from fieldops.reports.progress import COMMUNE, LEVELS, PLACES, TEAM, Line, current_phase, progress
 from fieldops.teams.models import Team
 
 PER_PAGE, MAX_PER_PAGE = 50, 100
+
+api_bp = Blueprint("api", __name__)
+api_bp.before_request(authenticate_device)
+csrf.exempt(api_bp)
 
 
 class _BadQuery(Exception):
@@ -30,7 +35,7 @@ class _BadQuery(Exception):
         self.message, self.field = message, field
 
 
-@bp.errorhandler(_BadQuery)
+@api_bp.errorhandler(_BadQuery)
 def _bad_query(problem: _BadQuery):
     return error(problem.message, 422, field=problem.field)
 
@@ -103,14 +108,14 @@ def team_json(team: Team) -> dict:
     }
 
 
-@bp.get("/api/campaigns")
+@api_bp.get("/api/campaigns")
 def list_campaigns():
     _only("page", "per_page")
     page = _page(db.select(Campaign).order_by(Campaign.start_date.desc(), Campaign.id.desc()))
     return jsonify({**page, "items": [campaign_json(c) for c in page["items"]]})
 
 
-@bp.get("/api/campaigns/<int:campaign_id>")
+@api_bp.get("/api/campaigns/<int:campaign_id>")
 def get_campaign(campaign_id: int):
     _only()
     campaign = _campaign(campaign_id)
@@ -119,7 +124,7 @@ def get_campaign(campaign_id: int):
     return jsonify(campaign_json(campaign))
 
 
-@bp.get("/api/campaigns/<int:campaign_id>/progress")
+@api_bp.get("/api/campaigns/<int:campaign_id>/progress")
 def get_progress(campaign_id: int):
     _only("phase", "level", "unit", "service")
     campaign = _campaign(campaign_id)
@@ -155,7 +160,7 @@ def get_progress(campaign_id: int):
     })
 
 
-@bp.get("/api/campaigns/<int:campaign_id>/teams")
+@api_bp.get("/api/campaigns/<int:campaign_id>/teams")
 def list_teams(campaign_id: int):
     _only("page", "per_page")
     if _campaign(campaign_id) is None:
