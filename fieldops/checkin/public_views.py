@@ -124,17 +124,18 @@ def _pre_register(token: str, submission: prereg.Submission):
         # Drawn from the facts, not loaded: a refusal costs no second connection.
         desk = HelpDesk(table_label=facts.table_label, organisation=facts.organisation,
                         event=LaunchEvent(title=facts.event_title))
-        return _refused(desk, refused.message, 409)
+        return _refused(desk, refused.message, 409, refused.reason)
     ticket_url = url_for(".ticket", submission_id=submission_id)
     # Stored now or before (a resend): the outbox forgets it either way.
     return outbox.kept(ticket_url) if outbox.from_outbox() else redirect(ticket_url)
 
 
-def _refused(desk: HelpDesk, message: str, status: int):
-    """Render the page that says why the code takes no registration now."""
+def _refused(desk: HelpDesk, message: str, status: int, reason: str | None = None):
+    """Render the page that says why the code takes no registration now, and what follows."""
     if request.method == "POST" and outbox.from_outbox():
         return outbox.refused({"": [str(message)]}, status)
-    return render_template("checkin/refused.html", desk=desk, message=message), status
+    return render_template("checkin/refused.html", desk=desk, message=message,
+                           reason=reason), status
 
 
 def _draw(token: str, form: CheckinForm, status: int = 200, busy: str | None = None):
