@@ -91,6 +91,11 @@ def _past_campaign(app, scene, *, ended_days_ago: int, keep: int | None) -> int:
         db.session.add(RefusedSubmission(submission_id="s-refused", reason="campaign_ended",
                                          source="qr", desk_id=scene.desk_id,
                                          payload='{"full_name": "Lê Từ Chối"}'))
+        # A door's refusal has no desk: found by its campaign.
+        db.session.add(RefusedSubmission(submission_id="s-refused-door", reason="campaign_ended",
+                                         source="door", campaign_id=scene.campaign_id,
+                                         resolution="dismissed", resolution_note="Đã gọi Lê Văn",
+                                         payload='{"full_name": "Lê Ở Nhà"}'))
         campaign = db.session.get(Campaign, scene.campaign_id)
         end = local_today() - timedelta(days=ended_days_ago)
         for phase in campaign.phases:
@@ -116,7 +121,7 @@ def test_the_command_dry_runs_then_purges_and_the_pages_say_so(app, users, scene
     dry = runner.invoke(args=["purge-personal-data", "--dry-run"])
     assert dry.exit_code == 0, dry.output
     assert "Sẽ xóa" in dry.output and "2 hồ sơ đăng ký" in dry.output
-    assert "1 lượt gửi bị từ chối" in dry.output
+    assert "2 lượt gửi bị từ chối" in dry.output
     due_on = (local_today() - timedelta(days=40 - 31)).strftime("%d/%m/%Y")
     assert f"hết hạn lưu từ {due_on}" in dry.output
     with app.app_context():
@@ -131,7 +136,11 @@ def test_the_command_dry_runs_then_purges_and_the_pages_say_so(app, users, scene
     with app.app_context():
         registration = db.session.get(Registration, registration_id)
         assert registration.full_name == "" and registration.citizen_id_encrypted is None
-        assert db.session.execute(db.select(RefusedSubmission)).first() is None
+        # Kept with their reason and who dismissed them; what the citizen typed is gone.
+        refused = db.session.execute(db.select(RefusedSubmission)).scalars().all()
+        assert [(r.payload, r.resolution_note, r.reason) for r in refused] == [
+            ("{}", None, "campaign_ended")] * 2
+        assert refused[1].resolution == "dismissed"
         assert db.session.execute(
             db.select(db.func.count()).select_from(AuditEntry).filter_by(action="purge")
         ).scalar_one() == 1

@@ -8,6 +8,7 @@ from fieldops.checkin import (
     offline_views,
     public_views,
     queue_views,
+    refusal_views,
     registration_views,
 )
 from fieldops.checkin.views import bp
@@ -16,5 +17,5 @@ from fieldops.checkin.views import bp
 for child in (public_views.bp, api_views.bp):
     bp.register_blueprint(child)
 
-__all__ = ["api_views", "audit_views", "bp", "device_views", "export_views",
-           "offline_views", "public_views", "queue_views", "registration_views"]
+__all__ = ["api_views", "audit_views", "bp", "device_views", "export_views", "offline_views",
+           "public_views", "queue_views", "refusal_views", "registration_views"]

@@ -47,6 +47,17 @@ def staffed_desks(user: User) -> list[HelpDesk]:
     return list(db.session.execute(stmt.order_by(HelpDesk.id)).scalars())
 
 
+def by_date(desks: list[HelpDesk], today: date) -> list[HelpDesk]:
+    """Return desks as a volunteer looks for them: today's and coming ones by date and hour,
+    then past ones, the most recent first."""
+    def when(desk: HelpDesk):
+        return desk.event.event_date, desk.event.start_time, desk.id
+
+    coming = sorted((d for d in desks if d.event.event_date >= today), key=when)
+    past = sorted((d for d in desks if d.event.event_date < today), key=when, reverse=True)
+    return coming + past
+
+
 def can_work_desk(user: User, desk: HelpDesk) -> bool:
     """Return whether the user may call and record at a desk."""
     return user.role == ORGANIZER or any(s.id == user.id for s in desk.staff)

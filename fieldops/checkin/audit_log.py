@@ -35,6 +35,8 @@ ACTIONS = {
     "callback_view": _l("Xem hồ sơ để gọi kiểm tra"),
     "purge": _l("Xóa dữ liệu cá nhân hết thời hạn lưu trữ"),
     "audit_export": _l("Xuất nhật ký truy cập"),
+    "refusal_queued": _l("Xếp lượt đăng ký bị từ chối vào hàng chờ"),
+    "refusal_dismissed": _l("Bỏ qua lượt đăng ký bị từ chối"),
 }
 
 #: the names of an entry's detail values, as the exports and the purge write them
@@ -49,6 +51,7 @@ DETAIL_LABELS = {
     "households": _l("Hộ gia đình"), "visits": _l("Lượt đến nhà"),
     "refusals": _l("Lượt gửi bị từ chối"), "changes": _l("Lịch sử sửa"),
     "retention_days": _l("Thời hạn lưu (ngày)"), "campaign": _l("Chiến dịch"),
+    "refusal_id": _l("Lượt bị từ chối"), "reason": _l("Lý do từ chối"), "note": _l("Ghi chú"),
 }
 
 

@@ -145,3 +145,11 @@ class DeviceTokenForm(FlaskForm):
 
     label = StringField(_l("Tên thiết bị"), [DataRequired(REQUIRED), Length(max=80)],
                         render_kw={"placeholder": "Điện thoại Bàn 1"})
+
+
+class RefusalForm(FlaskForm):
+    """Take a refused check-in into the desk's queue, or dismiss it with a note."""
+
+    note = StringField(_l("Lý do bỏ qua"), [Optional(), Length(max=255)])
+    #: which list the page goes back to: the desk's or the campaign's
+    back = HiddenField("Back")

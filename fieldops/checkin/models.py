@@ -252,6 +252,26 @@ class RefusedSubmission(db.Model):
     #: name, phone, hamlet and services as JSON, so the organizer can follow up; no ID number
     payload: Mapped[str] = mapped_column(sa.Text)
     refused_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    #: the campaign it was meant for: the organizer's list and the retention purge find it by
+    #: this even when it came through no desk
+    campaign_id: Mapped[int | None] = mapped_column(sa.ForeignKey("campaign.id"), index=True)
+    #: None while someone must look at it; queued (taken into the desk's queue) or dismissed
+    resolution: Mapped[str | None] = mapped_column(sa.String(10))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    #: why it was dismissed (or nothing)
+    resolution_note: Mapped[str | None] = mapped_column(sa.String(255))
+    #: the queue entry it became
+    registration_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("registration.id", ondelete="SET NULL"))
+
+    desk: Mapped[HelpDesk | None] = relationship()
+    resolved_by: Mapped[User | None] = relationship(foreign_keys=[resolved_by_id])
+    registration: Mapped[Registration | None] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint(sa.text("resolution IN ('queued', 'dismissed')"), name="resolution"),
+    )
 
 
 class QueueCounter(db.Model):

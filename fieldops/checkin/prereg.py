@@ -102,9 +102,10 @@ def pre_register(writer: Writer, facts: Facts, submission: Submission) -> str:
     that ticket's submission id. A refusal is stored through the writer and raised as RefusedError.
     """
     submission_id = rules.check_submission_id(submission.submission_id)
-    if facts.refused_reason is not None:
+    # name_folded is never NULL: a name means the outer join found a stored copy. A refusal the
+    # desk took into its queue has both: the citizen sending again gets that ticket.
+    if facts.refused_reason is not None and facts.earlier_name is None:
         raise RefusedError(facts.refused_reason, facts.desk_id)
-    # name_folded is never NULL: a name means the outer join found a stored copy.
     if facts.earlier_name is not None:
         if facts.earlier_desk_id != facts.desk_id or facts.earlier_name != fold(
                 submission.full_name):

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from fieldops import outbox, ratelimit
-from fieldops.checkin import prereg, services, writers
+from fieldops.checkin import prereg, refusals, services, writers
 from fieldops.checkin.forms import CheckinForm
 from fieldops.checkin.models import WAITING
 from fieldops.checkin.rules import REFUSALS
@@ -124,17 +124,32 @@ def _pre_register(token: str, submission: prereg.Submission):
         # Drawn from the facts, not loaded: a refusal costs no second connection.
         desk = HelpDesk(table_label=facts.table_label, organisation=facts.organisation,
                         event=LaunchEvent(title=facts.event_title))
-        return _refused(desk, refused.message, 409)
+        return _refused(desk, refused.message, 409, refused.reason)
     ticket_url = url_for(".ticket", submission_id=submission_id)
     # Stored now or before (a resend): the outbox forgets it either way.
     return outbox.kept(ticket_url) if outbox.from_outbox() else redirect(ticket_url)
 
 
-def _refused(desk: HelpDesk, message: str, status: int):
-    """Render the page that says why the code takes no registration now."""
+def _next_step(reason: str | None) -> str | None:
+    """Return what happens to a refused POST's details (refusal_views lists them)."""
+    if reason is None:
+        return None
+    if reason in refusals.CODE_REASONS:
+        # The desk still works: its staff see the list and can queue the citizen.
+        return _("Thông tin bạn gửi đã được lưu kèm lý do và hiện trong danh sách của bàn. Hãy "
+                 "đến bàn, báo họ tên: cán bộ sẽ xếp bạn vào hàng chờ và cho bạn số thứ tự.")
+    return _("Thông tin bạn gửi đã được lưu kèm lý do. Ban tổ chức sẽ xem danh sách này và có "
+             "thể gọi lại cho bạn theo số điện thoại bạn đã gửi.")
+
+
+def _refused(desk: HelpDesk, message: str, status: int, reason: str | None = None):
+    """Render the page that says why the code takes no registration now, and what follows."""
+    next_step = _next_step(reason)
     if request.method == "POST" and outbox.from_outbox():
-        return outbox.refused({"": [str(message)]}, status)
-    return render_template("checkin/refused.html", desk=desk, message=message), status
+        return outbox.refused({"": [f"{message} {next_step}" if next_step else str(message)]},
+                              status)
+    return render_template("checkin/refused.html", desk=desk, message=message,
+                           next_step=next_step), status
 
 
 def _draw(token: str, form: CheckinForm, status: int = 200, busy: str | None = None):

@@ -33,7 +33,9 @@ from fieldops.web import flash_errors, rules_checked, rules_on
 @bp.get("/checkin")
 @login_required
 def desks():
-    return render_template("checkin/index.html", desks=access.staffed_desks(current_user),
+    today = local_today()
+    return render_template("checkin/index.html", today=today,
+                           desks=access.by_date(access.staffed_desks(current_user), today),
                            teams=access.user_teams(current_user))
 
 

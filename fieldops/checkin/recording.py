@@ -190,7 +190,8 @@ def record_or_replay(registration: Registration | None, *, submission_id: str, u
                    "services": [o.__dict__ for o in outcomes],
                    "citizen_id": mask(citizen_id[-4:]), "registration_id":
                    registration.id if registration else None}
-        refuse(submission_id, reason, source=source, payload=payload, desk=desk, user=user)
+        refuse(submission_id, reason, source=source, payload=payload, campaign=campaign,
+               desk=desk, user=user)
         raise RefusedError(reason, desk.id if desk else None)
     id_hash = crypto.citizen_hash(citizen_id)
     _check_duplicates(registration, campaign, id_hash, outcomes)

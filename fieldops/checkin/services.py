@@ -170,7 +170,7 @@ def check_hamlet(campaign: Campaign, hamlet_id: int | None, required: bool) -> A
 # --- refusals --------------------------------------------------------------------------------
 
 
-def refuse(submission_id: str, reason: str, *, source: str, payload: dict,
+def refuse(submission_id: str, reason: str, *, source: str, payload: dict, campaign: Campaign,
            desk: HelpDesk | None = None, user: User | None = None) -> RefusedSubmission:
     """Store a refused submission with its reason (once per submission id) and return it."""
     existing = find_refusal(submission_id)
@@ -178,7 +178,7 @@ def refuse(submission_id: str, reason: str, *, source: str, payload: dict,
         return existing
     # The bare ID number never goes into the payload (the callers pass none).
     refusal = RefusedSubmission(
-        submission_id=submission_id, reason=reason, source=source,
+        submission_id=submission_id, reason=reason, source=source, campaign_id=campaign.id,
         desk_id=desk.id if desk else None, user_id=user.id if user else None,
         payload=json.dumps(payload, ensure_ascii=False, default=str))
     db.session.add(refusal)

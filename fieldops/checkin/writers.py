@@ -117,6 +117,12 @@ def _queue_upsert(dialect: str) -> sa.Insert:
     ).returning(counter.c.last_number)
 
 
+def next_queue_number(connection: sa.Connection, desk_id: int, day: date) -> int:
+    """Take a desk's next queue number for a day, on the caller's connection and transaction."""
+    return connection.execute(_queue_upsert(connection.dialect.name),
+                              {"desk_id": desk_id, "day": day}).scalar_one()
+
+
 def _refusal(dialect: str) -> sa.Insert:
     """Return the insert of a refusal, kept once per submission id."""
     return _insert(dialect)(RefusedSubmission.__table__).on_conflict_do_nothing(
@@ -201,7 +207,8 @@ class Writer:
         # Rare, so plain SQLAlchemy; on this connection, so a refusal costs no second one.
         self.connection.execute(_refusal(self.connection.dialect.name), {
             "submission_id": submission_id, "reason": reason, "source": QR,
-            "desk_id": facts.desk_id, "user_id": None, "refused_at": now_utc(),
+            "desk_id": facts.desk_id, "campaign_id": facts.campaign_id, "user_id": None,
+            "refused_at": now_utc(),
             "payload": json.dumps(payload, ensure_ascii=False, default=str)})
 
     def register(self, values: dict, service_ids: list[int],

@@ -5,8 +5,9 @@ phones, ID numbers and addresses are removed, while every row that counts stays 
 Rows are emptied, not deleted: progress, rankings and daily counts read statuses, outcomes,
 places and days, which all stay, so their totals are the same after the purge. Keys that were
 derived from an ID number (the person's hash, the "one citizen, one service" key) become
-"purged:<row id>", still unique and linking nobody. Refused submissions never counted and are
-deleted. Each campaign purged writes an audit entry; a second run finds nothing left to do.
+"purged:<row id>", still unique and linking nobody. Refused submissions keep their reason and
+who took or dismissed them, but not what the citizen typed. Each campaign purged writes an
+audit entry; a second run finds nothing left to do.
 """
 
 from __future__ import annotations
@@ -79,7 +80,11 @@ def _where(campaign_id: int) -> dict[str, list]:
                        sa.or_(Household.head_name.is_not(None), Household.address != "")],
         "visits": [Visit.person_id.in_(person_ids),
                    sa.or_(Visit.reason.is_not(None), Visit.note.is_not(None))],
-        "refusals": [RefusedSubmission.desk_id.in_(desk_ids)],
+        # By campaign, or by desk for rows stored before they carried their campaign.
+        "refusals": [sa.or_(RefusedSubmission.campaign_id == campaign_id,
+                            RefusedSubmission.desk_id.in_(desk_ids)),
+                     sa.or_(RefusedSubmission.payload != "{}",
+                            RefusedSubmission.resolution_note.is_not(None))],
         "changes": [RegistrationChange.registration_id.in_(registration_ids),
                     sa.or_(RegistrationChange.summary.is_not(None),
                            RegistrationChange.reason.is_not(None))],
@@ -146,7 +151,8 @@ def purge_campaign(item: CampaignPurge) -> PurgeCounts:
         phone=None, address=None, last_note=None, purged_at=now))
     done.households = run(sa.update(Household).where(*where["households"]).values(
         address="", address_folded=_purged(Household.id), head_name=None))
-    done.refusals = run(sa.delete(RefusedSubmission).where(*where["refusals"]))
+    done.refusals = run(sa.update(RefusedSubmission).where(*where["refusals"])
+                        .values(payload="{}", resolution_note=None))
     item.campaign.personal_data_purged_at = now
     access.audit("purge", None, None, json.dumps(
         {"campaign_id": item.campaign.id, "retention_days": item.campaign.retention_days,
