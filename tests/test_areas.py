@@ -159,6 +159,17 @@ def test_import_previews_then_creates_all_or_nothing(app, organizer, nhon_trach)
     assert _count(app) == before + 2
 
 
+def test_a_header_only_places_file_says_it_has_no_rows(app, organizer, nhon_trach):
+    province_id = _area(app, "Đồng Nai").id
+    before = _count(app)
+    response = _upload(organizer, province_id, HEADER.encode("utf-8-sig"))
+    page = organizer.get(response.headers["Location"]).get_data(as_text=True) \
+        if response.status_code == 302 else response.get_data(as_text=True)
+    assert "Tệp không có dòng xã/phường, thôn/ấp nào." in page
+    assert "Xác nhận nhập 0" not in page
+    assert _count(app) == before
+
+
 def test_import_windows_1258_csv(app, organizer, nhon_trach):
     province_id = _area(app, "Đồng Nai").id
     text = HEADER + "1,Nhơn Trạch,Ấp Bến Sắn,,1500,400\n"
