@@ -264,6 +264,30 @@ def test_import_hamlet_shapes(app, organizer, nhon_trach):
         assert hamlet.latitude == pytest.approx(10.762, abs=0.002)
 
 
+def test_shapes_match_hamlet_names_with_and_without_their_kind_word(app, organizer):
+    with app.app_context():
+        commune = commune_with_hamlets(commune="Long Tân", hamlets=("Xóm Hố", "Bến Cam", "Hố"))
+        db.session.commit()
+        commune_id = commune.id
+        names = {h.id: h.display_name for h in commune.children}
+    # "Ấp Xóm Hố" is how the app itself shows the hamlet named "Xóm Hố" (a name that starts
+    # with a kind word); "Bến Cam" has no kind word; "Ấp Hố" is a different hamlet.
+    content = _geojson(("Ấp Xóm Hố", _square(106.92, 10.76)), ("Bến Cam", _square(106.93, 10.74)),
+                       ("Ấp Hố", _square(106.94, 10.75)))
+    response = _upload_shapes(organizer, commune_id, content)
+    url = _confirm(organizer, response)
+    assert "3 thôn/ấp sẽ có ranh giới mới" in organizer.get(url).get_data(as_text=True)
+    organizer.post(url)
+    with app.app_context():
+        shaped = {names[a.id]: round(a.latitude, 2) for a in db.session.execute(db.select(
+            Area).filter_by(parent_id=commune_id)).scalars()}
+    assert shaped == {"Ấp Xóm Hố": 10.76, "Ấp Bến Cam": 10.74, "Ấp Hố": 10.75}
+    # the same hamlet named twice, with and without its kind word, is one hamlet
+    twice = _geojson(("Xóm Hố", _square(106.92, 10.76)), ("Ấp Xóm Hố", _square(106.93, 10.74)))
+    page = _upload_shapes(organizer, commune_id, twice).get_data(as_text=True)
+    assert "đã có ranh giới ở đối tượng số 1" in page
+
+
 def test_bad_shapes_are_refused(app, organizer, nhon_trach):
     outside = _geojson(("Ấp Chợ", _square(2.35, 48.85)))
     page = _upload_shapes(organizer, nhon_trach, outside).get_data(as_text=True)
