@@ -79,3 +79,5 @@ def test_reason_and_date_time_placeholders_are_not_cut(open_page, shoot):
     expect(page.locator("input[name=reason]")).to_be_visible()
     _placeholder_fits(page, "input[name=reason]")
     shoot(page, "agenda-phone")
+    page.goto("/organisations")
+    _placeholder_fits(page, "input[name=name]")
