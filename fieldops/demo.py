@@ -99,7 +99,10 @@ def load_demo() -> bool:
         issued_on=date(2025, 10, 7), start_date=date(2025, 10, 10),
         end_date=date(2025, 11, 8),
         description="Lễ phát động ra quân 07h00 ngày 10/10/2025 tại trụ sở UBND xã Phước "
-                    "Thiền (cũ); mục tiêu 50% dân số trưởng thành có và sử dụng chữ ký số.",
+                    "Thiền (cũ); mục tiêu 50% dân số trưởng thành có và sử dụng chữ ký số. "
+                    "Dữ liệu mẫu, phần minh hoạ kế hoạch không nêu: tên và số người của từng "
+                    "thành viên các đoàn, ai am hiểu CNTT, thành phần Đoàn 3–5, số khách của "
+                    "Ban Chấp hành Đảng ủy xã (8) và các kết quả ghi nhận.",
         communes=[nhon_trach],
         services=[by_code[c] for c in ("digital_signature", "vneid_install", "eid_level2",
                                        "public_services_account", "digital_banking")])

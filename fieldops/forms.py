@@ -116,3 +116,53 @@ class CoordinateField(Field):
 
 class ConfirmUploadForm(FlaskForm):
     """Confirm or cancel a staged upload; an import adds its own options by subclassing."""
+
+
+#: WTForms' built-in messages (English msgids) in our words; Vietnamese first, like every message
+_WTFORMS_MESSAGES = {
+    "Field must be equal to %(other_name)s.": _l("Phải trùng với ô %(other_name)s."),
+    "Field must be at least %(min)d character long.": _l("Tối thiểu %(min)d ký tự."),
+    "Field cannot be longer than %(max)d character.": _l("Tối đa %(max)d ký tự."),
+    "Field must be exactly %(max)d character long.": _l("Phải đúng %(max)d ký tự."),
+    "Field must be between %(min)d and %(max)d characters long.":
+        _l("Phải từ %(min)d đến %(max)d ký tự."),
+    "Number must be at least %(min)s.": _l("Số phải từ %(min)s trở lên."),
+    "Number must be at most %(max)s.": _l("Số phải không quá %(max)s."),
+    "Number must be between %(min)s and %(max)s.": _l("Số phải từ %(min)s đến %(max)s."),
+    "This field is required.": _l("Vui lòng nhập trường này."),
+    "Invalid input.": _l("Giá trị không hợp lệ."),
+    "Invalid email address.": _l("Địa chỉ thư điện tử không hợp lệ."),
+    "Invalid value, must be one of: %(values)s.": _l("Giá trị phải là một trong: %(values)s."),
+    "Invalid value, can't be any of: %(values)s.": _l("Giá trị không được là: %(values)s."),
+    "Invalid Choice: could not coerce.": _l("Lựa chọn không hợp lệ."),
+    "Not a valid choice.": _l("Lựa chọn không hợp lệ."),
+    "Invalid choice(s): one or more data inputs could not be coerced.":
+        _l("Lựa chọn không hợp lệ."),
+    "'%(value)s' is not a valid choice for this field.":
+        _l("'%(value)s' không phải là lựa chọn hợp lệ."),
+    "Not a valid datetime value.": _l("Thời điểm không hợp lệ."),
+    "Not a valid date value.": _l("Ngày không hợp lệ."),
+    "Not a valid time value.": _l("Giờ không hợp lệ."),
+    "Not a valid integer value.": _l("Phải là số nguyên."),
+    "Not a valid decimal value.": _l("Phải là số."),
+    "Not a valid float value.": _l("Phải là số."),
+}
+
+
+class WTFormsMessages:
+    """WTForms' built-in messages in the interface language (WTForms has no Vietnamese)."""
+
+    def gettext(self, string: str) -> str:
+        """Return a WTForms message in the current language (unknown ones unchanged)."""
+        ours = _WTFORMS_MESSAGES.get(string)
+        return string if ours is None else str(ours)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        """Return a counted WTForms message; Vietnamese has one form, keyed by the singular."""
+        if singular in _WTFORMS_MESSAGES:
+            return self.gettext(singular)
+        return singular if n == 1 else plural
+
+    # Flask-WTF's request-level catalog is called through the older names
+    ugettext = gettext
+    ungettext = ngettext

@@ -159,6 +159,17 @@ def test_import_previews_then_creates_all_or_nothing(app, organizer, nhon_trach)
     assert _count(app) == before + 2
 
 
+def test_a_header_only_places_file_says_it_has_no_rows(app, organizer, nhon_trach):
+    province_id = _area(app, "Đồng Nai").id
+    before = _count(app)
+    response = _upload(organizer, province_id, HEADER.encode("utf-8-sig"))
+    page = organizer.get(response.headers["Location"]).get_data(as_text=True) \
+        if response.status_code == 302 else response.get_data(as_text=True)
+    assert "Tệp không có dòng xã/phường, thôn/ấp nào." in page
+    assert "Xác nhận nhập 0" not in page
+    assert _count(app) == before
+
+
 def test_import_windows_1258_csv(app, organizer, nhon_trach):
     province_id = _area(app, "Đồng Nai").id
     text = HEADER + "1,Nhơn Trạch,Ấp Bến Sắn,,1500,400\n"
@@ -251,6 +262,30 @@ def test_import_hamlet_shapes(app, organizer, nhon_trach):
         hamlet = db.session.get(Area, _area(app, "Chợ").id)
         assert hamlet.geometry["type"] == "Polygon"
         assert hamlet.latitude == pytest.approx(10.762, abs=0.002)
+
+
+def test_shapes_match_hamlet_names_with_and_without_their_kind_word(app, organizer):
+    with app.app_context():
+        commune = commune_with_hamlets(commune="Long Tân", hamlets=("Xóm Hố", "Bến Cam", "Hố"))
+        db.session.commit()
+        commune_id = commune.id
+        names = {h.id: h.display_name for h in commune.children}
+    # "Ấp Xóm Hố" is how the app itself shows the hamlet named "Xóm Hố" (a name that starts
+    # with a kind word); "Bến Cam" has no kind word; "Ấp Hố" is a different hamlet.
+    content = _geojson(("Ấp Xóm Hố", _square(106.92, 10.76)), ("Bến Cam", _square(106.93, 10.74)),
+                       ("Ấp Hố", _square(106.94, 10.75)))
+    response = _upload_shapes(organizer, commune_id, content)
+    url = _confirm(organizer, response)
+    assert "3 thôn/ấp sẽ có ranh giới mới" in organizer.get(url).get_data(as_text=True)
+    organizer.post(url)
+    with app.app_context():
+        shaped = {names[a.id]: round(a.latitude, 2) for a in db.session.execute(db.select(
+            Area).filter_by(parent_id=commune_id)).scalars()}
+    assert shaped == {"Ấp Xóm Hố": 10.76, "Ấp Bến Cam": 10.74, "Ấp Hố": 10.75}
+    # the same hamlet named twice, with and without its kind word, is one hamlet
+    twice = _geojson(("Xóm Hố", _square(106.92, 10.76)), ("Ấp Xóm Hố", _square(106.93, 10.74)))
+    page = _upload_shapes(organizer, commune_id, twice).get_data(as_text=True)
+    assert "đã có ranh giới ở đối tượng số 1" in page
 
 
 def test_bad_shapes_are_refused(app, organizer, nhon_trach):

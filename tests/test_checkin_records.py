@@ -172,7 +172,8 @@ def test_exports_are_text_safe_masked_and_audited(app, users, scene):
     book = load_workbook(io.BytesIO(organizer.get("/registrations/export.xlsx").data))
     sheet = book.active
     name, phone, number = sheet["I2"], sheet["J2"], sheet["K2"]
-    assert name.data_type == "s" and name.value.startswith("'=")
+    # A workbook's text cell never runs: the name reads as typed, with no apostrophe showing.
+    assert (name.value, name.data_type) == ('=HYPERLINK("http://x","y")', "s")
     assert (phone.value, phone.data_type, phone.number_format) == ("0987654321", "s", "@")
     assert (number.value, number.data_type, number.number_format) == ("********1234", "s", "@")
 
@@ -185,3 +186,17 @@ def test_exports_are_text_safe_masked_and_audited(app, users, scene):
         actions = [a for (a,) in db.session.execute(
             db.select(AuditEntry.action).order_by(AuditEntry.id))]
         assert actions == ["export", "export", "export_revealed"]
+
+
+def test_a_name_starting_with_a_dash_keeps_the_csv_guard_and_reads_as_typed_in_excel(
+        app, users, scene):
+    registration_id = queued_and_recorded(app, None, scene)
+    with app.app_context():
+        db.session.get(Registration, registration_id).full_name = "-Lê Văn Tám"
+        db.session.commit()
+    organizer = signed_in(app, "toch")
+    rows = list(csv.reader(io.StringIO(
+        organizer.get("/registrations/export.csv").data.decode("utf-8-sig"))))
+    assert rows[1][8] == "'-Lê Văn Tám"  # the CSV keeps its guard
+    again = load_workbook(io.BytesIO(organizer.get("/registrations/export.xlsx").data)).active
+    assert (again["I2"].value, again["I2"].data_type) == ("-Lê Văn Tám", "s")

@@ -13,6 +13,7 @@ from PIL import Image
 
 from fieldops.campaigns.models import Campaign, Service
 from fieldops.db import db
+from fieldops.events import qr
 from fieldops.events.models import CHECKIN, GUIDE, DeskCode, HelpDesk, LaunchEvent
 from tests.factories.auth import sign_in
 from tests.factories.campaigns import CampaignFactory, services_by_code
@@ -254,3 +255,30 @@ def test_the_widest_code_address_prints_on_one_line(tmp_path):
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert address in text.split()
+
+
+@pytest.mark.parametrize(("base", "reach"), [
+    ("http://127.0.0.1:5000", "loopback"), ("http://localhost:5000", "loopback"),
+    ("http://[::1]:5000", "loopback"), ("http://0.0.0.0:5000", "loopback"),
+    ("http://192.168.1.10:5000", "private"), ("http://10.0.0.5", "private"),
+    ("http://172.20.1.2", "private"), ("http://may-chu.local", "private"),
+    ("https://fieldops.nhontrach.gov.vn", None), ("http://203.113.131.1", None)])
+def test_addresses_phones_cannot_open_are_recognised(base, reach):
+    assert qr.address_reach(base) == reach
+
+
+@pytest.mark.parametrize(("base", "says"), [
+    ("http://127.0.0.1:5000", "điện thoại của người dân không mở được địa chỉ này"),
+    ("http://192.168.1.10:5000", "chỉ điện thoại dùng cùng mạng nội bộ"),
+    ("https://fieldops.nhontrach.gov.vn", None)])
+def test_desk_pages_warn_when_the_codes_carry_an_address_phones_cannot_open(
+        app, organizer, event_id, base, says):
+    desk_id = _desk_id(_add_desk(organizer, app, event_id))
+    app.config["PUBLIC_BASE_URL"] = base
+    for address in (f"/events/{event_id}/desks/{desk_id}", f"/events/{event_id}/desks"):
+        page = organizer.get(address).get_data(as_text=True)
+        if says is None:
+            assert "public-address-warning" not in page
+        else:
+            assert says in page and base in page
+            assert "FIELDOPS_PUBLIC_BASE_URL" in page  # how to set it

@@ -253,3 +253,14 @@ def test_the_catalog_is_well_formed_with_each_message_once():
     ids = re.findall(r'^msgid ((?:".*"\n)+)', text, flags=re.M)
     twice = {i for i in ids if ids.count(i) > 1}
     assert not twice, f"msgids defined twice: {sorted(twice)[:5]}"
+
+
+@pytest.mark.parametrize(("lang", "message"), [("vi", "Tối đa 160 ký tự."),
+                                                ("en", "At most 160 characters.")])
+def test_wtforms_own_messages_speak_the_interface_language(organizer, lang, message):
+    # The browser's maxlength bypassed: WTForms' Length answers, in our words, not its English.
+    _choose(organizer, lang)
+    html = organizer.post("/organisations", data={"name": "Đ" * 161, "kind": "youth_union"})
+    text = html.get_data(as_text=True)
+    assert message in text
+    assert "Field cannot be longer" not in text

@@ -193,3 +193,14 @@ def test_cascade_to_hamlets_then_manual_adjust_is_recorded_and_rechecked(app, or
 
 def test_appendix_fixture_matches_the_plan():
     assert len(HUNG_HA_APPENDIX) == 35 and HUNG_HA_TOTAL[2] == "50.000"
+
+
+def test_targets_page_lists_communes_in_vietnamese_order(app, organizer):
+    campaign_id = _hung_ha(app)
+    page = organizer.get(f"/campaigns/{campaign_id}/targets").get_data(as_text=True)
+    listed = re.findall(r'data-label="Đơn vị">(?:Xã|Thị trấn) ([^<]+)</td>', page)
+    assert len(listed) == 35
+    # Chí Hoà before Chi Lăng (a, then accents), the Đ... communes among the D... ones.
+    assert listed.index("Chí Hoà") < listed.index("Chi Lăng") < listed.index("Cộng Hoà")
+    assert listed.index("Dân Chủ") < listed.index("Điệp Nông") < listed.index("Duyên Hải") \
+        < listed.index("Hoà Bình")

@@ -276,3 +276,25 @@ def test_a_teams_target_is_split_among_its_people_and_a_gap_is_warned(app, scene
     other = organizer.post(f"/campaigns/{campaign_id}/targets/cascade", data={
         "phase": str(phase_id), "team": "999999"})
     assert other.status_code == 404
+
+
+def test_an_ended_or_coming_phase_says_so_instead_of_counting_days(app, scene, organizer):
+    with app.test_request_context():
+        campaign = db.session.get(Campaign, scene.campaign_id)
+        # a long-running plan: a phase in 2023, one running and one to come
+        campaign.start_date, campaign.end_date = date(2023, 1, 1), today() + timedelta(days=30)
+        ended = campaigns.save_phase(campaign, None, name="Đợt 2023", start_date=date(2023, 5, 1),
+                                     end_date=date(2023, 5, 16))
+        coming = campaigns.save_phase(campaign, None, name="Đợt sau",
+                                      start_date=today() + timedelta(days=10),
+                                      end_date=today() + timedelta(days=20))
+        db.session.commit()
+        ended_id, coming_id = ended.id, coming.id
+        starts = (today() + timedelta(days=10)).strftime("%d/%m/%Y")
+    base = f"/campaigns/{scene.campaign_id}/progress"
+    page = organizer.get(f"{base}?phase={ended_id}").get_data(as_text=True)
+    assert "Giai đoạn đã kết thúc ngày 16/05/2023." in page and "còn 0 ngày" not in page
+    page = organizer.get(f"{base}?phase={coming_id}").get_data(as_text=True)
+    assert f"Giai đoạn bắt đầu ngày {starts}." in page and "ngày 0/" not in page
+    page = organizer.get(f"{base}?phase={scene.extra['phase_id']}").get_data(as_text=True)
+    assert "ngày 5/10, còn 6 ngày (kể cả hôm nay)" in page

@@ -162,6 +162,8 @@ def parse_places(table: list[tuple[int, list[str]]]) -> ParsedPlaces:
             continue
         seen.setdefault(key, []).append((place.kind, number))
         rows.append(place)
+    if not rows and not problems:
+        problems.append(ImportProblem(None, None, _l("Tệp không có dòng xã/phường, thôn/ấp nào.")))
     return ParsedPlaces(rows, problems, columns)
 
 

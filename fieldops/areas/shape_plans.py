@@ -67,20 +67,23 @@ def _plan(data: list, scope: dict) -> Plan:
         AREA.c.parent_id == commune.id, AREA.c.level == HAMLET).order_by(AREA.c.name))
     folds = {code: fold(word) for code, (word, _level) in KINDS.items()}
     hamlets: dict[str, StoredHamlet] = {}
-    for hamlet in map(StoredHamlet._make, rows):
-        hamlets.setdefault(stored_key(hamlet, folds), hamlet)
-    seen: dict[str, int] = {}
+    stored = list(map(StoredHamlet._make, rows))
+    # Most precise keys first, for every hamlet, so that "Ấp Xóm Hố" finds the hamlet shown as
+    # "Ấp Xóm Hố" (name "Xóm Hố", itself starting with a kind word) before a hamlet "Hố".
+    for keys in zip(*(_keys(hamlet, folds) for hamlet in stored), strict=True):
+        for key, hamlet in zip(keys, stored, strict=True):
+            hamlets.setdefault(key, hamlet)
+    seen: dict[int, int] = {}
     for index, name, geometry in data:
-        key = name_key(fold(name))
-        hamlet = hamlets.get(key)
+        hamlet = next((hamlets[key] for key in _name_keys(name) if key in hamlets), None)
         if hamlet is None:
             plan.problems.append(ImportProblem(index, "name", _unknown(name, commune, hamlets)))
             continue
-        if key in seen:
+        if hamlet.id in seen:
             plan.problems.append(ImportProblem(index, "name", _l(
-                "Thôn/ấp này đã có ranh giới ở đối tượng số %(first)s.", first=seen[key])))
+                "Thôn/ấp này đã có ranh giới ở đối tượng số %(first)s.", first=seen[hamlet.id])))
             continue
-        seen[key] = index
+        seen[hamlet.id] = index
         values = _shape_values(geometry, hamlet)
         same = all(values[k] == getattr(hamlet, k) for k in values)
         if not same:
@@ -93,8 +96,20 @@ def _plan(data: list, scope: dict) -> Plan:
     return plan
 
 
+def _keys(hamlet: StoredHamlet, folds: dict[str, str]) -> tuple[str, str, str]:
+    """Return a stored hamlet's match keys: with its kind word, its name, the name's last words."""
+    name = hamlet.name_folded[len(folds[hamlet.kind]) + 1:]
+    return hamlet.name_folded, name, stored_key(hamlet, folds)
+
+
+def _name_keys(name: str) -> tuple[str, str, str]:
+    """Return a file's name as match keys, from as written to without its kind words."""
+    folded = fold(name)
+    return folded, name_key(folded), name_key(name_key(folded))
+
+
 def _unknown(name: str, commune: Area, hamlets: dict[str, StoredHamlet]):
-    names = [h.name for h in hamlets.values()]
+    names = list(dict.fromkeys(h.name for h in hamlets.values()))
     by_fold = {fold(n): n for n in names}
     close = difflib.get_close_matches(fold(name), list(by_fold), n=3, cutoff=0.6)
     message = _l("Không có thôn/ấp “%(name)s” trong %(commune)s.", name=name,

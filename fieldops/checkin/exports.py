@@ -197,13 +197,29 @@ def write_xlsx(export_rows: Iterator[list], target: IO[bytes]) -> None:
     sheet.append([heading for _key, heading in columns()])
     text_at = [keys.index(key) for key in TEXT_COLUMNS]
     for values in export_rows:
-        for index in text_at:
-            # "@" is Excel's Text format: 079203001234 keeps its zero and all its digits.
-            cell = WriteOnlyCell(sheet, value=str(values[index] or ""))
-            cell.number_format = "@"
-            values[index] = cell
+        for index, value in enumerate(values):
+            if index in text_at:
+                # "@" is Excel's Text format: 079203001234 keeps its zero and all its digits.
+                values[index] = _text_cell(sheet, _undefused(str(value or "")))
+            elif isinstance(value, str) and value != _undefused(value):
+                values[index] = _text_cell(sheet, _undefused(value))
         sheet.append(values)
     book.save(target)
+
+
+def _undefused(text: str) -> str:
+    """Return a text without the apostrophe defuse put before a formula's first character."""
+    return text[1:] if text[:1] == "'" and text[1:2] in _FORMULA_FIRST else text
+
+
+def _text_cell(sheet, text: str) -> WriteOnlyCell:
+    """Return a cell Excel shows as typed text, never as a formula or a number."""
+    # The CSV needs defuse's apostrophe; in a workbook a text cell cannot run, and the
+    # apostrophe would show, so the cell gets the text as it was typed ("-Lê Văn Tám").
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"
+    cell.number_format = "@"
+    return cell
 
 
 def to_csv(select: sa.Select, reveal: bool = False) -> bytes:

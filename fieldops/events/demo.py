@@ -30,10 +30,11 @@ AGENDA = (
 )
 
 # (name, organisation, expected) from part II.3. The plan gives no number for the Party
-# committee; 8 is what is left to reach the 200 attendees it announces.
+# committee; 8 is what is left to reach the 200 attendees it announces, and its name says so.
 GROUPS = (
     ("Đại diện Sở Khoa học và Công nghệ", "Sở KH&CN Đồng Nai", 2),
-    ("Ban Chấp hành Đảng ủy xã", "Đảng ủy xã Nhơn Trạch", 8),
+    ("Ban Chấp hành Đảng ủy xã (số người minh hoạ: kế hoạch không nêu, 8 là số còn lại để đủ "
+     "200 khách)", "Đảng ủy xã Nhơn Trạch", 8),
     ("Cán bộ, công chức, viên chức xã", "UBND xã Nhơn Trạch", 25),
     ("Trưởng ấp, trưởng các đoàn thể, Tổ Công nghệ số cộng đồng", None, 60),
     ("Đoàn viên thanh niên, Hội Phụ nữ, Hội Nông dân, Hội CCB, Công đoàn", None, 50),

@@ -72,7 +72,8 @@ class LocalDateTimeField(Field):
     widget = TextInput()
 
     def __init__(self, label=None, validators=None, **kwargs):
-        kwargs.setdefault("render_kw", {"placeholder": "dd/mm/yyyy HH:MM", "autocomplete": "off"})
+        kwargs.setdefault("render_kw", {"placeholder": "dd/mm/yyyy HH:MM", "autocomplete": "off",
+                                        "class": "datetime"})
         super().__init__(label, validators, **kwargs)
 
     def _value(self) -> str:
@@ -135,7 +136,7 @@ class ShiftForm(FlaskForm):
     minutes = IntegerField(_l("Số phút (âm để dời sớm hơn)"), [InputRequired(REQUIRED)],
                            widget=TextInput(), render_kw={"autocomplete": "off"})
     reason = StringField(_l("Lý do"), [Optional(), Length(max=255)],
-                         render_kw={"placeholder": "Khai mạc bắt đầu muộn"})
+                         render_kw={"placeholder": "Khai mạc bắt đầu muộn", "class": "long"})
 
 
 class GroupForm(FlaskForm):

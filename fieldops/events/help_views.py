@@ -23,6 +23,18 @@ def help_url(campaign_id: int) -> str:
     return qr.public_base_url() + url_for("events.help_page", campaign_id=campaign_id)
 
 
+@bp.app_template_global()
+def public_address_reach() -> str | None:
+    """Return why phones cannot open the address the QR codes carry (loopback, private), or None."""
+    return qr.address_reach(qr.public_base_url())
+
+
+@bp.app_template_global()
+def public_base_url() -> str:
+    """Return the address the QR codes carry, for pages that explain it."""
+    return qr.public_base_url()
+
+
 @bp.get("/help/<int:campaign_id>")
 def help_page(campaign_id: int):
     campaign = db.session.get(Campaign, campaign_id)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import ipaddress
 import threading
 from collections import OrderedDict
+from urllib.parse import urlsplit
 
 import qrcode
 import qrcode.image.svg
@@ -26,6 +28,32 @@ def public_base_url() -> str:
     """Return the address phones reach us at: PUBLIC_BASE_URL, else this request's host."""
     base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
     return base.rstrip("/")
+
+
+#: kinds of public address a phone on the mobile network cannot open
+LOOPBACK, PRIVATE = "loopback", "private"
+
+
+def address_reach(base: str) -> str | None:
+    """Return LOOPBACK or PRIVATE if phones on the mobile network cannot open base, else None."""
+    host = (urlsplit(base).hostname or "").lower()
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    if address is not None:
+        if address.is_loopback or address.is_unspecified:
+            return LOOPBACK
+        if address.is_private or address.is_link_local or address.is_reserved:
+            return PRIVATE
+        return None
+    if not host or host == "localhost" or host.endswith(".localhost"):
+        return LOOPBACK
+    # a name only a local network resolves (a bare machine name, mDNS, a home router's zone);
+    # any other name is public as far as we can tell
+    if "." not in host or host.endswith((".local", ".lan", ".internal", ".home.arpa")):
+        return PRIVATE
+    return None
 
 
 def code_url(token: str) -> str:

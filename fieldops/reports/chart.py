@@ -9,15 +9,19 @@ from markupsafe import Markup, escape
 from fieldops.campaigns.models import Phase
 from fieldops.i18n import format_number
 
-WIDTH, HEIGHT = 640, 300
-LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 40
+# About a phone's width in user units: the chart is drawn near 1:1 on a 390 px phone, so its
+# 13 px labels stay 12 px there (at 640 units wide they shrank to 7 px); wider screens scale
+# it up and reports.css makes their labels smaller in user units to match.
+WIDTH, HEIGHT = 400, 220
+LEFT, RIGHT, TOP, BOTTOM = 52, 12, 12, 40
 
 
 def burnup_svg(phase: Phase, series: list[tuple[date, int]], target: int | None, *,
                title: str, done_label: str, target_label: str) -> Markup:
     """Return an SVG of cumulative done per day against the straight line to the target."""
     days = (phase.end_date - phase.start_date).days + 1
-    top_value = max([target or 0] + [n for _, n in series] + [1])
+    # at least 4, so the 5 grid lines read 0, 1, 2, 3, 4 and not 0, 0, 0, 1, 1
+    top_value = max([target or 0] + [n for _, n in series] + [4])
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
     def x(day_index: float) -> float:
@@ -53,8 +57,8 @@ def burnup_svg(phase: Phase, series: list[tuple[date, int]], target: int | None,
     parts.append(f'<line x1="{LEFT}" x2="{LEFT + 24}" y1="{legend_y - 4}" y2="{legend_y - 4}" '
                  f'class="done-line"/><text x="{LEFT + 30}" y="{legend_y}" class="axis">'
                  f"{escape(done_label)}</text>")
-    parts.append(f'<line x1="{LEFT + 200}" x2="{LEFT + 224}" y1="{legend_y - 4}" '
-                 f'y2="{legend_y - 4}" class="target-line"/><text x="{LEFT + 230}" '
+    parts.append(f'<line x1="{LEFT + 170}" x2="{LEFT + 194}" y1="{legend_y - 4}" '
+                 f'y2="{legend_y - 4}" class="target-line"/><text x="{LEFT + 200}" '
                  f'y="{legend_y}" class="axis">{escape(target_label)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -18,6 +18,7 @@ from fieldops.reports.models import ProgressSettings
 from fieldops.reports.progress import current_phase
 from fieldops.reports.views import bp
 from fieldops.teams.models import Member, Team
+from fieldops.text import by_name
 from fieldops.web import rules_flashed
 
 
@@ -51,8 +52,10 @@ def targets_page(campaign_id: int):
         found = targets.find_target(phase, service_id=service_id, **unit)
         return found.value if found else None
 
-    rows = [(c, value(area=c)) for c in campaign.communes]
-    hamlets = [(h, value(area=h)) for h in cascade.hamlets_of(commune)] if commune else []
+    # Vietnamese order, as on every other page: Chi Lăng, Chí Hoà, ... Đông Hoà after Đa Kia.
+    rows = [(c, value(area=c)) for c in by_name(campaign.communes)]
+    hamlets = [(h, value(area=h)) for h in by_name(cascade.hamlets_of(commune))] if commune \
+        else []
     teams = [(t, value(team=t), [(m, value(member=m)) for m in t.people])
              for t in db.session.execute(
                  db.select(Team).filter_by(campaign_id=campaign.id).order_by(Team.id)).scalars()]

@@ -29,7 +29,7 @@ class OrganisationForm(FlaskForm):
     """An organisation's name and kind."""
 
     name = StringField(_l("Tên tổ chức"), [DataRequired(REQUIRED), Length(max=160)],
-                       render_kw={"placeholder": "Công an xã Nhơn Trạch"})
+                       render_kw={"placeholder": "Công an xã Nhơn Trạch", "class": "long"})
     kind = SelectField(_l("Loại"), choices=choices(ORG_KINDS.items()))
 
 
