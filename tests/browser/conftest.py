@@ -60,13 +60,15 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-def pytest_collection_modifyitems(items) -> None:
+def pytest_collection_modifyitems(config, items) -> None:
     """Run a failed browser test once more before calling it failed.
 
     On a loaded 2-core machine Chromium can lose a timing race the product does not have (a
     click before a page's script is ready); a real fault fails both times. Reruns are printed in
     the summary, so a test that needs one is still seen.
     """
+    if not config.pluginmanager.hasplugin("rerunfailures"):  # -p no:rerunfailures: one try
+        return
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.flaky(reruns=1, reruns_delay=1))

@@ -63,7 +63,7 @@ def test_a_spot_check_drawn_and_called_back_on_a_phone(open_page, shoot):
 
 def test_the_launch_event_tasks_with_the_overdue_first_on_a_phone(open_page, shoot):
     page = signed_in_page(open_page(PHONE), DEMO_ADMIN)
-    _campaign(page, "chữ ký số")
+    _campaign(page, "30 ngày phổ cập chữ ký số")
     page.get_by_role("link", name="Lễ phát động và sự kiện").click()
     page.get_by_role("link", name=re.compile("Lễ phát động ra quân")).first.click()
     page.locator("#event-tasks").click()
