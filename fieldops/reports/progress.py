@@ -256,8 +256,10 @@ def progress(campaign: Campaign, phase: Phase, *, level: str = PLACES, unit_id: 
         floor = person_floor(campaign, phase)
     claimed = _rollup(done_groups(campaign, phase, service_id), level, parents, unit_id)
     lists = confirmed.uses_lists(campaign)
-    proved = (_rollup(confirmed.confirmed_groups(campaign, phase), level, parents, unit_id)
-              if lists else {})
+    # The lists' figures are read once, for the lines and for the chart.
+    gone = confirmed.confirmed_rows(campaign, phase) if lists else []
+    proved = (_rollup(confirmed.confirmed_groups(campaign, phase, gone), level, parents,
+                      unit_id) if lists else {})
     confirmed_only = lists and confirmed.count_confirmed_only(campaign)
     lines: list[Line] = []
     for key, label, sum_key, target_key, drill, population in units:
@@ -284,7 +286,8 @@ def progress(campaign: Campaign, phase: Phase, *, level: str = PLACES, unit_id: 
             amber=settings.amber_percent)
     scope = {k: v for k, v in series_scope.items() if v is not None}
     if confirmed_only:
-        series = cumulative(phase, confirmed.confirmed_by_day(campaign, phase, **scope), today)
+        series = cumulative(phase, confirmed.confirmed_by_day(campaign, phase, rows=gone,
+                                                                **scope), today)
     else:
         series = daily_series(campaign, phase, service_id, until=today, **scope)
     return Report(phase, level, lines, total, today, elapsed, length, left, series,
