@@ -118,7 +118,7 @@ def findings(report: Report) -> list[str]:
         if behind:
             said.append(f"Có {len(behind)} đơn vị chưa đạt chỉ tiêu, thấp nhất: "
                         f"{_named(behind)}.")
-    unassigned = [x for x in report.lines if not x.target and x.key != "a-none"]
+    unassigned = [x for x in report.lines if not x.target and not x.other]
     if unassigned:
         said.append(f"{len(unassigned)} đơn vị chưa được giao chỉ tiêu.")
     if report.day < phase.start_date:

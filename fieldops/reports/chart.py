@@ -16,12 +16,24 @@ WIDTH, HEIGHT = 400, 220
 LEFT, RIGHT, TOP, BOTTOM = 52, 12, 12, 40
 
 
+def axis_ticks(top: int, most: int = 5) -> list[int]:
+    """Return the y-axis values: whole, distinct, a round step apart, from 0 to `top` or past.
+
+    At most `most` of them, so that 1 reads "0, 1" and 51,500 reads "0, 20.000, 40.000, 60.000".
+    """
+    top = max(int(top), 1)
+    rough = top / (most - 1)
+    power = 10 ** (len(str(int(rough))) - 1) if rough >= 1 else 1
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= rough)
+    return [step * i for i in range(-(-top // step) + 1)]
+
+
 def burnup_svg(phase: Phase, series: list[tuple[date, int]], target: int | None, *,
                title: str, done_label: str, target_label: str) -> Markup:
     """Return an SVG of cumulative done per day against the straight line to the target."""
     days = (phase.end_date - phase.start_date).days + 1
-    # at least 4, so the 5 grid lines read 0, 1, 2, 3, 4 and not 0, 0, 0, 1, 1
-    top_value = max([target or 0] + [n for _, n in series] + [4])
+    ticks = axis_ticks(max([target or 0] + [n for _, n in series]))
+    top_value = ticks[-1]
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
     def x(day_index: float) -> float:
@@ -33,13 +45,12 @@ def burnup_svg(phase: Phase, series: list[tuple[date, int]], target: int | None,
     parts = [f'<svg class="burnup" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
              f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
              f"<title>{escape(title)}</title>"]
-    for step in range(5):
-        value = top_value * step / 4
+    for value in ticks:
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(value):.1f}" '
                      f'y2="{y(value):.1f}" class="grid"/>')
         parts.append(f'<text x="{LEFT - 6}" y="{y(value) + 4:.1f}" text-anchor="end" '
-                     f'class="axis">{escape(format_number(round(value)))}</text>')
-    for index in (0, days // 2, days - 1):
+                     f'class="axis">{escape(format_number(value))}</text>')
+    for index in sorted({0, days // 2, days - 1}):
         day = phase.start_date.toordinal() + index
         label = date.fromordinal(day).strftime("%d/%m")
         parts.append(f'<text x="{x(index + 0.5):.1f}" y="{HEIGHT - BOTTOM + 18}" '

@@ -27,6 +27,10 @@ from fieldops.text import by_name
 GREEN, AMBER, RED, NONE = "green", "amber", "red", "none"
 PLACES, COMMUNE, TEAMS, TEAM = "places", "commune", "teams", "team"
 LEVELS = (PLACES, COMMUNE, TEAMS, TEAM)
+#: the line of what no unit of the level owns, by level: no hamlet, no team, not a member
+OTHER_KEYS = {PLACES: "a-none", TEAMS: "t-none", TEAM: "m-none"}
+#: the sum of everything a level's scope holds, whatever unit it falls to
+_SCOPE = ("scope", None)
 
 
 @dataclass
@@ -48,6 +52,9 @@ class Line:
     #: what members recorded, and (where the campaign has the police's lists) what they confirm
     claimed: int | None = None
     confirmed: int | None = None
+    #: results no unit of the level owns (no hamlet, at a desk, another member): keeps the
+    #: lines adding up to the same total in every view
+    other: bool = False
 
 
 @dataclass
@@ -168,18 +175,34 @@ def _hamlet_parents(campaign: Campaign) -> dict[int, int]:
 
 def _rollup(groups: dict[tuple, int], level: str, parents: dict[int, int],
             team_id: int | None) -> dict:
-    """Sum (hamlet, team, volunteer) groups into the units of a level."""
+    """Sum (hamlet, team, volunteer) groups into the units of a level, and the whole scope."""
     sums: dict = defaultdict(int)
     for (hamlet_id, team, volunteer_id), n in groups.items():
         if level in (PLACES, COMMUNE):
             sums[("area", hamlet_id)] += n
-            if hamlet_id and hamlet_id in parents:
+            if hamlet_id in parents:
                 sums[("area", parents[hamlet_id])] += n
         elif level == TEAMS:
             sums[("team", team)] += n
         elif team == team_id:
             sums[("user", volunteer_id)] += n
+        else:
+            continue
+        sums[_SCOPE] += n
     return sums
+
+
+def _other_line(level: str, lines: list[Line], claimed: dict, proved: dict,
+                lists: bool) -> Line | None:
+    """Return the line of what the scope holds beyond its units' lines, or None if nothing."""
+    if level not in OTHER_KEYS:
+        return None  # a commune's hamlets: its own line in the places view is their sum
+    rest = claimed.get(_SCOPE, 0) - sum(x.claimed or 0 for x in lines)
+    rest_proved = proved.get(_SCOPE, 0) - sum(x.confirmed or 0 for x in lines) if lists else 0
+    if not rest and not rest_proved:
+        return None
+    return Line(OTHER_KEYS[level], "", None, 0, claimed=rest,
+                confirmed=rest_proved if lists else None, other=True)
 
 
 def _units(campaign: Campaign, level: str, unit_id: int | None, parents: dict[int, int]):
@@ -233,8 +256,10 @@ def progress(campaign: Campaign, phase: Phase, *, level: str = PLACES, unit_id: 
         floor = person_floor(campaign, phase)
     claimed = _rollup(done_groups(campaign, phase, service_id), level, parents, unit_id)
     lists = confirmed.uses_lists(campaign)
-    proved = (_rollup(confirmed.confirmed_groups(campaign, phase), level, parents, unit_id)
-              if lists else {})
+    # The lists' figures are read once, for the lines and for the chart.
+    gone = confirmed.confirmed_rows(campaign, phase) if lists else []
+    proved = (_rollup(confirmed.confirmed_groups(campaign, phase, gone), level, parents,
+                      unit_id) if lists else {})
     confirmed_only = lists and confirmed.count_confirmed_only(campaign)
     lines: list[Line] = []
     for key, label, sum_key, target_key, drill, population in units:
@@ -243,11 +268,10 @@ def progress(campaign: Campaign, phase: Phase, *, level: str = PLACES, unit_id: 
         line.claimed = claimed.get(sum_key, 0)
         line.confirmed = proved.get(sum_key, 0) if lists else None
         lines.append(line)
-    if level == PLACES:
-        unplaced = (proved if confirmed_only else claimed).get(("area", None), 0)
-        if unplaced:
-            lines.append(Line("a-none", "", None, 0, claimed=claimed.get(("area", None), 0),
-                              confirmed=proved.get(("area", None), 0) if lists else None))
+    # A desk record has no team, a walk-in may have no hamlet: every view still adds up.
+    other = _other_line(level, lines, claimed, proved, lists)
+    if other is not None:
+        lines.append(other)
     for line in lines:
         line.done = line.confirmed if confirmed_only else line.claimed
         measure(line, elapsed=elapsed, length=length, left=left, green=settings.green_percent,
@@ -262,7 +286,8 @@ def progress(campaign: Campaign, phase: Phase, *, level: str = PLACES, unit_id: 
             amber=settings.amber_percent)
     scope = {k: v for k, v in series_scope.items() if v is not None}
     if confirmed_only:
-        series = cumulative(phase, confirmed.confirmed_by_day(campaign, phase, **scope), today)
+        series = cumulative(phase, confirmed.confirmed_by_day(campaign, phase, rows=gone,
+                                                                **scope), today)
     else:
         series = daily_series(campaign, phase, service_id, until=today, **scope)
     return Report(phase, level, lines, total, today, elapsed, length, left, series,
