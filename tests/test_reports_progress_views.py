@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from fieldops.campaigns import services as campaigns
 from fieldops.campaigns.models import Campaign
 from fieldops.db import db
+from fieldops.reports import chart
 from fieldops.reports.chart import axis_ticks, burnup_svg
 from tests.factories.checkin import build_scene, recorded, today
 
@@ -115,7 +116,7 @@ def test_the_chart_draws_its_lines_against_the_rounded_axis(app, scene):
     end = re.search(
         r'<line x1="[\d.]+" y1="([\d.]+)" x2="[\d.]+" y2="([\d.]+)" class="target-line"/>', svg)
     floor, top = float(end.group(1)), float(end.group(2))
-    assert floor - top == pytest.approx(0.9 * (300 - 16 - 40), abs=0.1)
+    assert floor - top == pytest.approx(0.9 * (chart.HEIGHT - chart.TOP - chart.BOTTOM), abs=0.1)
 
 
 def test_the_page_reads_the_counters_not_the_registrations(app, scene, organizer):
