@@ -44,6 +44,9 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 _FORMULA_FIRST = frozenset(_FORMULA_STARTS)
 #: columns whose values are digit strings that must stay text (leading zero, no 1.2E+11)
 TEXT_COLUMNS = ("citizen_id", "phone")
+#: text columns someone typed or named, which defuse may have prefixed with an apostrophe
+_TYPED_COLUMNS = ("campaign", "place", "full_name", "hamlet", "volunteer", "services",
+                  "void_reason")
 BATCH = 2000
 _WIDTHS = (8, 17, 17, 14, 14, 28, 24, 8, 26, 13, 15, 9, 18, 22, 50, 24)
 #: the columns after the id and the two times, as stored
@@ -196,12 +199,14 @@ def write_xlsx(export_rows: Iterator[list], target: IO[bytes]) -> None:
     sheet.freeze_panes = "A2"
     sheet.append([heading for _key, heading in columns()])
     text_at = [keys.index(key) for key in TEXT_COLUMNS]
+    typed_at = [keys.index(key) for key in _TYPED_COLUMNS]
     for values in export_rows:
-        for index, value in enumerate(values):
-            if index in text_at:
-                # "@" is Excel's Text format: 079203001234 keeps its zero and all its digits.
-                values[index] = _text_cell(sheet, _undefused(str(value or "")))
-            elif isinstance(value, str) and value != _undefused(value):
+        for index in text_at:
+            # "@" is Excel's Text format: 079203001234 keeps its zero and all its digits.
+            values[index] = _text_cell(sheet, _undefused(str(values[index] or "")))
+        for index in typed_at:
+            value = values[index]
+            if value and value[0] == "'" and value != _undefused(value):
                 values[index] = _text_cell(sheet, _undefused(value))
         sheet.append(values)
     book.save(target)
