@@ -23,6 +23,7 @@ from fieldops.reports import counters, ranking, targets
 from fieldops.reports.progress import COMMUNE, PLACES, TEAM, TEAMS, progress
 from fieldops.teams.models import Team
 from tests.factories.checkin import build_scene, recorded, sid, today
+from tests.factories.teams import MemberFactory
 
 
 @pytest.fixture
@@ -114,12 +115,20 @@ def test_counters_equal_a_fresh_group_by_after_record_edit_void(app, scene):
     rng = random.Random(6)
     with app.test_request_context():
         users = {u.username: u for u in db.session.execute(db.select(User)).scalars()}
+        team = db.session.get(Team, scene.team_id)
+        # A member without an account: credited only when chosen on the form.
+        guide = MemberFactory(full_name="Bà Chín Hướng Dẫn", phone="0912000099",
+                              organisation=team.lead_organisation)
+        team.members.append(guide)
+        db.session.flush()
+        people = [None, guide.id, team.lead.id, *(m.id for m in team.members)]
         made = []
         for n in range(100, 140):
             hamlet = rng.choice(["Chợ", "Trâu", "Phước Mỹ", None])
             made.append(recorded(scene, "tnv1" if hamlet is None else rng.choice(["tnv1", "doan1"]),
                                 n, hamlet=hamlet, desk=hamlet is None,
-                                outcome=rng.choice(["done", "done", "failed", "follow_up"])))
+                                outcome=rng.choice(["done", "done", "failed", "follow_up"]),
+                                credited=rng.choice(people)))
         for rid in rng.sample(made, 15):
             reg = db.session.get(Registration, rid)
             recording.edit(reg, submission_id=sid(), user=users["toch"], reason="Sửa",
@@ -127,16 +136,18 @@ def test_counters_equal_a_fresh_group_by_after_record_edit_void(app, scene):
                            hamlet_id=scene.hamlets[rng.choice(["Chợ", "Trâu"])],
                            birth_year=None, citizen_id=None,
                            outcomes=[Outcome(scene.services["eid_level2"],
-                                             rng.choice(["done", "failed"]), "absent")])
+                                             rng.choice(["done", "failed"]), "absent")],
+                           credited_member_id=rng.choice(people))
         for rid in rng.sample(made, 10):
             recording.void(db.session.get(Registration, rid), submission_id=sid(),
                            user=users["toch"], reason="Trùng")
         db.session.commit()
         kept = counters.counter_totals(scene.campaign_id)
-        fresh = {(s, d if isinstance(d, date) else date.fromisoformat(d), h, t, v): n
-                 for s, d, h, t, v, n in db.session.execute(
+        fresh = {(s, d if isinstance(d, date) else date.fromisoformat(d), h, t, v, m): n
+                 for s, d, h, t, v, m, n in db.session.execute(
                      counters.done_by_key_query(scene.campaign_id))}
         assert kept == fresh and sum(kept.values()) > 10
+        assert any(key[5] == guide.id for key in kept)  # the guide's own counters exist
         counters.rebuild_counters(db.session.get(Campaign, scene.campaign_id))
         db.session.commit()
         assert counters.counter_totals(scene.campaign_id) == kept

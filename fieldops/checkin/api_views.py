@@ -83,6 +83,8 @@ def registration_json(registration: Registration) -> dict:
         "phone": registration.phone,
         "citizen_id_masked": registration.masked_citizen_id or None,
         "volunteer_id": registration.volunteer_id,
+        "credited_member_id": registration.credited_member_id,
+        "on_behalf": registration.on_behalf,
         "created_at": registration.created_at.isoformat(),
         "recorded_at": registration.recorded_at.isoformat() if registration.recorded_at else None,
         "services": [{"service_id": s.service_id, "service_code": s.service.code,
@@ -175,7 +177,7 @@ def post_registration():
                 full_name=_text(body, "full_name"), phone=_text(body, "phone"),
                 hamlet_id=_int(body, "hamlet_id"), birth_year=_int(body, "birth_year"),
                 citizen_id=number, outcomes=outcomes, consent=body.get("consent") is True,
-                desk=desk, team=team)
+                desk=desk, team=team, credited_member_id=_int(body, "credited_member_id"))
         except RefusedError as refused:
             # Not undone: the request stores the refusal, so the organizer can follow up.
             return error(refused.message, 403 if refused.reason == "wrong_desk" else 409,

@@ -95,6 +95,10 @@ class RecordForm(SubmissionForm):
                                      render_kw={"inputmode": "numeric", "autocomplete": "off",
                                                 "maxlength": 20})
     consent = BooleanField(_l("Người dân đã đồng ý cho ghi thông tin để hỗ trợ và báo cáo"))
+    #: the member credited with the result; choices set by the view (creditable_people)
+    credited_member_id = SelectField(_l("Người hướng dẫn"), coerce=id_choice,
+                                     validate_choice=False, validators=[Optional()],
+                                     choices=[], default=0)
 
     def outcome_fields(self) -> list[tuple]:
         """Return (service, outcome field, reason field, note field) for each service."""
@@ -132,6 +136,12 @@ def record_form(services: list[Service], form_class: type[RecordForm] = RecordFo
     form = Form(**kwargs)
     form._services = services
     return form
+
+
+def credit_choices(form: RecordForm, people: list) -> None:
+    """Offer the people who may be credited as "người hướng dẫn" (the recorder by default)."""
+    form.credited_member_id.choices = choices(
+        [(0, _l("— Chính người ghi —"))] + [(m.id, m.full_name) for m in people])
 
 
 class VoidForm(SubmissionForm):

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from fieldops.auth.models import User
     from fieldops.campaigns.models import Campaign, Service
     from fieldops.events.models import HelpDesk, LaunchEvent
-    from fieldops.teams.models import Team
+    from fieldops.teams.models import Member, Team
 
 # Where a record was made: the citizen's own phone (QR), a desk, a door, a device (API).
 QR, DESK, DOOR, API = "qr", "desk", "door", "api"
@@ -110,6 +110,10 @@ class Registration(db.Model):
     citizen_id_encrypted: Mapped[str | None] = mapped_column(sa.Text)
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     volunteer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    #: "người hướng dẫn": the member credited with the result when not the recording account
+    #: (a member without an account, or one a team lead records for)
+    credited_member_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("member.id", ondelete="SET NULL"))
     called_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -125,6 +129,7 @@ class Registration(db.Model):
     team: Mapped[Team | None] = relationship()
     hamlet: Mapped[Area | None] = relationship()
     volunteer: Mapped[User | None] = relationship()
+    credited_member: Mapped[Member | None] = relationship()
     services: Mapped[list[RegistrationService]] = relationship(
         back_populates="registration", cascade="all, delete-orphan",
         order_by="RegistrationService.id")
@@ -156,6 +161,12 @@ class Registration(db.Model):
     def status_label(self) -> str:
         """Return the status in the interface language."""
         return str(STATUS_LABELS.get(self.status, self.status))
+
+    @property
+    def on_behalf(self) -> bool:
+        """Return whether the record is "ghi thay": credited to a member who did not record it."""
+        member = self.credited_member
+        return member is not None and member.user_id != self.volunteer_id
 
     @property
     def source_label(self) -> str:

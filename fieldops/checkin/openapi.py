@@ -170,6 +170,9 @@ def document(server_url: str) -> dict:
             "citizen_id_confirm": {"type": "string",
                                    "description": "The number typed again, unless birth_year."},
             "birth_year": {"type": "integer", "description": "Must match digits 4-6."},
+            "credited_member_id": {"type": ["integer", "null"], "description": (
+                "“Người hướng dẫn”: the member credited instead of the caller, one of the "
+                "team's people (at a desk, of the caller's teams).")},
             "consent": {"type": "boolean", "const": True},
             "outcomes": {"type": "array", "minItems": 1,
                          "items": {"$ref": "#/components/schemas/Outcome"}},
@@ -190,6 +193,9 @@ def document(server_url: str) -> dict:
             "full_name": {"type": "string"}, "phone": {"type": ["string", "null"]},
             "citizen_id_masked": {"type": ["string", "null"], "examples": ["********1234"]},
             "volunteer_id": {"type": ["integer", "null"]},
+            "credited_member_id": {"type": ["integer", "null"]},
+            "on_behalf": {"type": "boolean",
+                          "description": "“Ghi thay”: credited to a member who did not record it."},
             "created_at": {"type": "string", "format": "date-time"},
             "recorded_at": {"type": ["string", "null"], "format": "date-time"},
             "services": {"type": "array", "items": {"$ref": "#/components/schemas/Outcome"}},

@@ -73,6 +73,7 @@ def filtered(user: User, filters: Filters) -> sa.Select:
     return narrowed(user, filters).options(
         selectinload(Registration.services).selectinload(RegistrationService.service),
         selectinload(Registration.hamlet), selectinload(Registration.volunteer),
+        selectinload(Registration.credited_member),
         selectinload(Registration.desk), selectinload(Registration.team),
     ).order_by(Registration.created_at.desc(), Registration.id.desc())
 

@@ -9,7 +9,12 @@ from flask_login import current_user, login_required
 from fieldops import outbox
 from fieldops.checkin import access, recording, services
 from fieldops.checkin.citizen_id import check_citizen_id
-from fieldops.checkin.forms import QueueActionForm, new_submission_id, record_form
+from fieldops.checkin.forms import (
+    QueueActionForm,
+    credit_choices,
+    new_submission_id,
+    record_form,
+)
 from fieldops.checkin.models import (
     CALLED,
     DESK,
@@ -177,7 +182,8 @@ def _save_record(form, *, registration, campaign, source, desk=None, team=None):
                 campaign=campaign, source=source, full_name=form.full_name.data,
                 phone=form.phone.data, hamlet_id=form.hamlet_id.data or None,
                 birth_year=form.birth_year.data, citizen_id=number, outcomes=form.outcomes(),
-                consent=form.consent.data, desk=desk, team=team)
+                consent=form.consent.data, desk=desk, team=team,
+                credited_member_id=form.credited_member_id.data or None)
         except RefusedError as error:
             # Not undone: the request stores the refusal, so the organizer can follow up.
             form.form_errors.append(error.message)
@@ -246,6 +252,7 @@ def complete(registration_id: int):
     form.hamlet_id.choices = choices(
         [(0, _("— Chọn thôn/ấp —"))]
         + [(h.id, h.display_name) for h in services.campaign_hamlets(campaign)])
+    credit_choices(form, recording.creditable_people(current_user, campaign))
     duplicate = None
     if form.validate_on_submit():
         saved, duplicate = _save_record(form, registration=registration, campaign=campaign,
@@ -270,6 +277,7 @@ def walk_in(desk_id: int):
     form.hamlet_id.choices = choices(
         [(0, _("— Chọn thôn/ấp —"))]
         + [(h.id, h.display_name) for h in services.campaign_hamlets(campaign)])
+    credit_choices(form, recording.creditable_people(current_user, campaign))
     duplicate = None
     if form.validate_on_submit():
         saved, duplicate = _save_record(form, registration=None, campaign=campaign,
@@ -303,6 +311,7 @@ def door():
                        data={"hamlet_id": hamlets[0].id})
     # The hamlet comes from the team's assignment for today, not from free choice.
     form.hamlet_id.choices = choices((h.id, h.display_name) for h in hamlets)
+    credit_choices(form, recording.creditable_people(current_user, team.campaign, team))
     duplicate = None
     if form.validate_on_submit():
         if form.hamlet_id.data not in {h.id for h in hamlets}:

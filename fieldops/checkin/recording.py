@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import EllipsisType
 from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
@@ -10,7 +11,7 @@ from fieldops.areas.models import Area
 from fieldops.auth.models import User
 from fieldops.campaigns.models import Campaign, Service
 from fieldops.checkin import crypto
-from fieldops.checkin.access import can_see, can_work_desk
+from fieldops.checkin.access import can_see, can_work_desk, user_teams
 from fieldops.checkin.citizen_id import mask
 from fieldops.checkin.models import (
     DOOR,
@@ -47,7 +48,7 @@ from fieldops.clock import now_utc
 from fieldops.db import db
 from fieldops.errors import DomainError
 from fieldops.events.models import HelpDesk
-from fieldops.teams.models import Team
+from fieldops.teams.models import Member, Team
 from fieldops.text import fold
 
 RECORDED_ELSEWHERE = _l("Hồ sơ vừa được ghi ở nơi khác. Hãy tải lại và kiểm tra.")
@@ -92,6 +93,39 @@ def _check_duplicates(registration: Registration | None, campaign: Campaign, id_
             _l("Người dân này đã được ghi nhận dịch vụ “%(service)s” trong chiến dịch "
                "(hồ sơ #%(id)s).", service=row.service.name, id=row.registration_id),
             row.registration)
+
+
+def _credit_teams(user: User, campaign: Campaign, team: Team | None) -> list[Team]:
+    if team is not None:
+        return [team]
+    if user.is_organizer:
+        return list(db.session.execute(db.select(Team).filter_by(campaign_id=campaign.id)
+                                       .order_by(Team.name)).scalars())
+    return [t for t in user_teams(user) if t.campaign_id == campaign.id]
+
+
+def creditable_people(user: User, campaign: Campaign, team: Team | None = None) -> list[Member]:
+    """Return who may be chosen as "người hướng dẫn": the team's people, or (at a desk, where
+    a record has no team) the people of the recorder's teams in the campaign (of every team
+    for an organizer)."""
+    teams = _credit_teams(user, campaign, team)
+    people: dict[int, Member] = {}
+    for each in teams:
+        for member in each.people:
+            people.setdefault(member.id, member)
+    return list(people.values())
+
+
+def _check_credit(member_id: int | None, user: User, campaign: Campaign,
+                  team: Team | None) -> tuple[Member | None, Team | None]:
+    """Return the credited member and the team they are credited in (None, None if nobody)."""
+    if not member_id:
+        return None, None
+    for each in _credit_teams(user, campaign, team):
+        member = next((m for m in each.people if m.id == member_id), None)
+        if member is not None:
+            return member, each
+    raise DomainError(_l("Người hướng dẫn phải là người của đoàn."), "credited_member_id")
 
 
 def _service_name(service_id: int) -> str:
@@ -160,11 +194,14 @@ def record_or_replay(registration: Registration | None, *, submission_id: str, u
                      campaign: Campaign, source: str, full_name: str, phone: str | None,
                      hamlet_id: int | None, birth_year: int | None, citizen_id: str,
                      outcomes: list[Outcome], consent: bool, desk: HelpDesk | None = None,
-                     team: Team | None = None) -> Recorded:
+                     team: Team | None = None,
+                     credited_member_id: int | None = None) -> Recorded:
     """Record who was helped with what: complete a queued citizen, or create a walk-in/door one.
 
     `citizen_id` must already be checked (citizen_id.check_citizen_id). Sending the same
-    submission id again returns the same record as a replay and changes nothing.
+    submission id again returns the same record as a replay and changes nothing. The member
+    chosen as "người hướng dẫn" (one of `creditable_people`) is credited instead of the
+    recording account; a desk record crediting someone counts in that person's team.
     """
     submission_id = check_submission_id(submission_id)
     existing = replayed(submission_id, user)
@@ -180,6 +217,7 @@ def record_or_replay(registration: Registration | None, *, submission_id: str, u
         raise DomainError(_l("Cần xác nhận người dân đã đồng ý cho ghi thông tin."), "consent")
     hamlet = check_hamlet(campaign, hamlet_id, required=source == DOOR)
     outcomes = _check_outcomes(campaign, outcomes)
+    credited, credit_team = _check_credit(credited_member_id, user, campaign, team)
     if registration is not None and registration.status == VOIDED:
         raise DomainError(_l("Hồ sơ này đã bị hủy."))
     reason = campaign_refusal(campaign)
@@ -212,6 +250,9 @@ def record_or_replay(registration: Registration | None, *, submission_id: str, u
         registration.status = RECORDED
         registration.recorded_at = now_utc()
         registration.volunteer_id = user.id
+        registration.credited_member = credited
+        if credited is not None and registration.team_id is None:
+            registration.team = credit_team
         registration.consent_at = registration.consent_at or now_utc()
         log_change(registration, "created" if created else "recorded", user,
                    submission_id=None if created else submission_id,
@@ -220,10 +261,26 @@ def record_or_replay(registration: Registration | None, *, submission_id: str, u
     return Recorded(registration, replay=False)
 
 
+def _credit_line(registration: Registration,
+                 credit: tuple[Member | None, Team | None]) -> str:
+    """Move the credit to another member (or back to the recorder); return the history line."""
+    member, team = credit
+    before = registration.credited_member
+    registration.credited_member = member
+    if member is not None and registration.team_id is None:
+        registration.team = team
+    return (f"credited_member: {before.full_name if before else '–'} → "
+            f"{member.full_name if member else '–'}")
+
+
 def edit(registration: Registration, *, submission_id: str, user: User, reason: str,
          full_name: str, phone: str | None, hamlet_id: int | None, birth_year: int | None,
-         citizen_id: str | None, outcomes: list[Outcome]) -> Registration:
-    """Correct a recorded registration, with a reason; the history keeps what it was."""
+         citizen_id: str | None, outcomes: list[Outcome],
+         credited_member_id: int | None | EllipsisType = ...) -> Registration:
+    """Correct a recorded registration, with a reason; the history keeps what it was.
+
+    `credited_member_id` left out keeps the credited member; None credits the recorder again.
+    """
     submission_id = check_submission_id(submission_id)
     if find_change(submission_id) is not None:
         return registration
@@ -239,6 +296,10 @@ def edit(registration: Registration, *, submission_id: str, user: User, reason: 
     phone = clean_phone(phone, required=False)
     hamlet = check_hamlet(campaign, hamlet_id, required=False)
     outcomes = _check_outcomes(campaign, outcomes)
+    credit = None
+    if credited_member_id is not ... and (credited_member_id or None) != (
+            registration.credited_member_id):
+        credit = _check_credit(credited_member_id, user, campaign, registration.team)
     id_hash = crypto.citizen_hash(citizen_id) if citizen_id else registration.citizen_id_hash
     if id_hash:
         _check_duplicates(registration, campaign, id_hash, outcomes)
@@ -247,6 +308,8 @@ def edit(registration: Registration, *, submission_id: str, user: User, reason: 
         summary = _apply(registration, campaign=campaign, full_name=name, phone=phone,
                          hamlet=hamlet, birth_year=birth_year, citizen_id=citizen_id,
                          outcomes=outcomes)
+        if credit is not None:
+            summary.append(_credit_line(registration, credit))
         registration.updated_at = now_utc()
         log_change(registration, "edited", user, submission_id=submission_id,
                    reason=reason[:255], summary="\n".join(summary) or None)

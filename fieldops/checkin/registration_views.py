@@ -21,7 +21,7 @@ from fieldops.auth.models import ORGANIZER, User
 from fieldops.campaigns.models import Campaign, Service
 from fieldops.checkin import access, crypto, recording, services
 from fieldops.checkin.citizen_id import check_citizen_id
-from fieldops.checkin.forms import EditForm, VoidForm, record_form
+from fieldops.checkin.forms import EditForm, VoidForm, credit_choices, record_form
 from fieldops.checkin.models import OUTCOME_LABELS, STATUS_LABELS, Registration
 from fieldops.checkin.queries import PAGE_SIZE, Filters, filtered
 from fieldops.checkin.views import bp
@@ -129,7 +129,8 @@ def edit(registration_id: int):
         abort(403)
     campaign = registration.campaign
     data = {"full_name": registration.full_name, "phone": registration.phone,
-            "hamlet_id": registration.hamlet_id, "birth_year": registration.birth_year}
+            "hamlet_id": registration.hamlet_id, "birth_year": registration.birth_year,
+            "credited_member_id": registration.credited_member_id or 0}
     for row in registration.services:
         data.update({f"outcome_{row.service_id}": row.outcome or "",
                      f"reason_{row.service_id}": row.failure_reason or "",
@@ -138,6 +139,10 @@ def edit(registration_id: int):
     form.hamlet_id.choices = choices(
         [(0, _("— Chọn thôn/ấp —"))]
         + [(h.id, h.display_name) for h in services.campaign_hamlets(campaign)])
+    people = recording.creditable_people(current_user, campaign, registration.team)
+    if registration.credited_member is not None and registration.credited_member not in people:
+        people.append(registration.credited_member)  # kept as it is unless changed
+    credit_choices(form, people)
     duplicate = None
     if form.validate_on_submit():
         with rules_on(form) as outcome:
@@ -151,7 +156,8 @@ def edit(registration_id: int):
                            full_name=form.full_name.data, phone=form.phone.data,
                            hamlet_id=form.hamlet_id.data or None,
                            birth_year=form.birth_year.data, citizen_id=number,
-                           outcomes=form.outcomes())
+                           outcomes=form.outcomes(),
+                           credited_member_id=form.credited_member_id.data or None)
             access.audit("edit", current_user, registration, form.reason.data)
             flash(_("Đã lưu thay đổi."), "success")
             next_url = url_for(".registration", registration_id=registration.id)

@@ -36,6 +36,8 @@ class RegistrationState(NamedTuple):
     volunteer_id: int | None
     #: (service id, outcome or None while the citizen waits), one per service
     outcomes: tuple[tuple[int, str | None], ...]
+    #: the member credited on the form ("người hướng dẫn"), if any
+    credited_member_id: int | None = None
 
 
 def state_of(registration: Registration | None) -> RegistrationState | None:
@@ -45,7 +47,8 @@ def state_of(registration: Registration | None) -> RegistrationState | None:
     return RegistrationState(
         registration.campaign_id, registration.status, registration.recorded_at,
         registration.hamlet_id, registration.team_id, registration.volunteer_id,
-        tuple((row.service_id, row.outcome) for row in registration.services))
+        tuple((row.service_id, row.outcome) for row in registration.services),
+        registration.credited_member_id)
 
 
 def changes(before: RegistrationState | None, after: RegistrationState | None,

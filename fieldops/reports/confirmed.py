@@ -59,32 +59,33 @@ def _confirmed(campaign: Campaign, first: date, last: date):
                   .where(visit.person_id == person.id, registration.status != VOIDED)
                   .scalar_subquery())
     return (sa.select(person.hamlet_id, registration.team_id, registration.volunteer_id,
-                      person.gone_on, sa.func.count())
+                      registration.credited_member_id, person.gone_on, sa.func.count())
             .select_from(person)
             .outerjoin(visit, visit.id == last_visit)
             .outerjoin(registration, registration.id == visit.registration_id)
             .where(person.campaign_id == campaign.id, person.kind == APPROVED_NOT_ACTIVATED,
                    person.gone_on >= first, person.gone_on <= last)
             .group_by(person.hamlet_id, registration.team_id, registration.volunteer_id,
-                      person.gone_on))
+                      registration.credited_member_id, person.gone_on))
 
 
 def confirmed_rows(campaign: Campaign, phase: Phase) -> list[tuple]:
-    """Return people gone from the list in the phase by (hamlet, team, volunteer, day, count):
-    read once, then summed by place, team or day in Python."""
-    return [(hamlet_id, team_id, volunteer_id,
+    """Return people gone from the list in the phase by (hamlet, team, volunteer, credited
+    member, day, count): read once, then summed by place, team or day in Python."""
+    return [(hamlet_id, team_id, volunteer_id, member_id,
              day if isinstance(day, date) else date.fromisoformat(day), n)
-            for hamlet_id, team_id, volunteer_id, day, n in db.session.execute(
+            for hamlet_id, team_id, volunteer_id, member_id, day, n in db.session.execute(
                 _confirmed(campaign, phase.start_date, phase.end_date))]
 
 
 def confirmed_groups(campaign: Campaign, phase: Phase,
                      rows: list[tuple] | None = None) -> dict[tuple, int]:
-    """Return people gone from the list in the phase by (hamlet, team, volunteer)."""
+    """Return people gone from the list in the phase by (hamlet, team, volunteer, credited
+    member)."""
     groups: dict[tuple, int] = defaultdict(int)
-    for hamlet_id, team_id, volunteer_id, _day, n in (
+    for hamlet_id, team_id, volunteer_id, member_id, _day, n in (
             confirmed_rows(campaign, phase) if rows is None else rows):
-        groups[(hamlet_id, team_id, volunteer_id)] += n
+        groups[(hamlet_id, team_id, volunteer_id, member_id)] += n
     return dict(groups)
 
 
@@ -94,7 +95,7 @@ def confirmed_by_day(campaign: Campaign, phase: Phase, *, hamlet_ids: list[int] 
     """Return people gone from the list per day of the phase, for a scope."""
     by_day: dict[date, int] = defaultdict(int)
     wanted = set(hamlet_ids) if hamlet_ids is not None else None
-    for hamlet_id, team, _volunteer, day, n in (
+    for hamlet_id, team, _volunteer, _member, day, n in (
             confirmed_rows(campaign, phase) if rows is None else rows):
         if (wanted is None or hamlet_id in wanted) and (team_id is None or team == team_id):
             by_day[day] += n

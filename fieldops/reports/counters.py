@@ -19,8 +19,8 @@ from fieldops.clock import LOCAL_TZ, TIME_ZONE_NAME
 from fieldops.db import db
 from fieldops.reports.models import DailyCount
 
-#: (campaign, service, day, hamlet, team, volunteer)
-Key = tuple[int, int, date, int | None, int | None, int | None]
+#: (campaign, service, day, hamlet, team, volunteer, credited member)
+Key = tuple[int, int, date, int | None, int | None, int | None, int | None]
 
 
 def contributions(state: RegistrationState | None) -> Counter[Key]:
@@ -32,15 +32,16 @@ def contributions(state: RegistrationState | None) -> Counter[Key]:
     for service_id, outcome in state.outcomes:
         if outcome == DONE:
             found[(state.campaign_id, service_id, day, state.hamlet_id, state.team_id,
-                   state.volunteer_id)] += 1
+                   state.volunteer_id, state.credited_member_id)] += 1
     return found
 
 
 def bucket(key: Key) -> str:
     """Return the text that names a counter row within its campaign."""
-    _, service_id, day, hamlet_id, team_id, volunteer_id = key
+    _, service_id, day, hamlet_id, team_id, volunteer_id, member_id = key
     return ":".join("" if part is None else str(part)
-                    for part in (service_id, day.isoformat(), hamlet_id, team_id, volunteer_id))
+                    for part in (service_id, day.isoformat(), hamlet_id, team_id, volunteer_id,
+                                 member_id))
 
 
 def on_registration_changed(_sender, *, before: RegistrationState | None,
@@ -58,10 +59,11 @@ def on_registration_changed(_sender, *, before: RegistrationState | None,
 def _upsert(key: Key, change: int, dialect: str) -> sa.Insert:
     # One atomic upsert: two volunteers recording in the same hamlet at once both count.
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    campaign_id, service_id, day, hamlet_id, team_id, volunteer_id = key
+    campaign_id, service_id, day, hamlet_id, team_id, volunteer_id, member_id = key
     stmt = insert(DailyCount).values(
         campaign_id=campaign_id, service_id=service_id, day=day, hamlet_id=hamlet_id,
-        team_id=team_id, volunteer_id=volunteer_id, bucket=bucket(key), count=change)
+        team_id=team_id, volunteer_id=volunteer_id, member_id=member_id, bucket=bucket(key),
+        count=change)
     return stmt.on_conflict_do_update(
         index_elements=["campaign_id", "bucket"],
         set_={"count": DailyCount.count + stmt.excluded.count})
@@ -72,12 +74,13 @@ def done_by_key_query(campaign_id: int):
     day = _local_day_expression()
     return (sa.select(RegistrationService.service_id, day.label("day"), Registration.hamlet_id,
                       Registration.team_id, Registration.volunteer_id,
-                      sa.func.count().label("count"))
+                      Registration.credited_member_id, sa.func.count().label("count"))
             .join(Registration, Registration.id == RegistrationService.registration_id)
             .where(Registration.campaign_id == campaign_id, Registration.status.not_in(NOT_COUNTED),
                    Registration.recorded_at.is_not(None), RegistrationService.outcome == DONE)
             .group_by(RegistrationService.service_id, day, Registration.hamlet_id,
-                      Registration.team_id, Registration.volunteer_id))
+                      Registration.team_id, Registration.volunteer_id,
+                      Registration.credited_member_id))
 
 
 def _local_day_expression():
@@ -91,14 +94,14 @@ def rebuild_counters(campaign: Campaign) -> int:
     """Recompute a campaign's counters from its registrations; return the rows written."""
     db.session.execute(sa.delete(DailyCount).where(DailyCount.campaign_id == campaign.id))
     rows = []
-    for service_id, day, hamlet_id, team_id, volunteer_id, count in db.session.execute(
-            done_by_key_query(campaign.id)):
+    for service_id, day, hamlet_id, team_id, volunteer_id, member_id, count in (
+            db.session.execute(done_by_key_query(campaign.id))):
         if isinstance(day, str):
             day = date.fromisoformat(day)
-        key = (campaign.id, service_id, day, hamlet_id, team_id, volunteer_id)
+        key = (campaign.id, service_id, day, hamlet_id, team_id, volunteer_id, member_id)
         rows.append({"campaign_id": campaign.id, "service_id": service_id, "day": day,
                      "hamlet_id": hamlet_id, "team_id": team_id, "volunteer_id": volunteer_id,
-                     "bucket": bucket(key), "count": count})
+                     "member_id": member_id, "bucket": bucket(key), "count": count})
     if rows:
         db.session.execute(sa.insert(DailyCount), rows)
     db.session.flush()
@@ -106,13 +109,14 @@ def rebuild_counters(campaign: Campaign) -> int:
 
 
 def counter_totals(campaign_id: int) -> dict[tuple, int]:
-    """Return the non-zero counters of a campaign by (service, day, hamlet, team, volunteer)."""
+    """Return the non-zero counters of a campaign by (service, day, hamlet, team, volunteer,
+    credited member)."""
     result: dict[tuple, int] = {}
     for row in db.session.execute(sa.select(
             DailyCount.service_id, DailyCount.day, DailyCount.hamlet_id, DailyCount.team_id,
-            DailyCount.volunteer_id, DailyCount.count)
+            DailyCount.volunteer_id, DailyCount.member_id, DailyCount.count)
             .where(DailyCount.campaign_id == campaign_id)):
         if row.count:
-            key = tuple(row[:5])
+            key = tuple(row[:6])
             result[key] = result.get(key, 0) + row.count
     return result

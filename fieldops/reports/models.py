@@ -147,7 +147,10 @@ class DailyCount(db.Model):
     hamlet_id: Mapped[int | None]
     team_id: Mapped[int | None]
     volunteer_id: Mapped[int | None]
-    #: "service:day:hamlet:team:volunteer": one row per key, even where parts are NULL
+    #: the member credited on the form (Registration.credited_member_id), else None: the
+    #: volunteer's own member in the team is credited
+    member_id: Mapped[int | None]
+    #: "service:day:hamlet:team:volunteer:member": one row per key, even where parts are NULL
     bucket: Mapped[str] = mapped_column(sa.String(80))
     count: Mapped[int] = mapped_column(default=0)
 

@@ -121,12 +121,13 @@ def _window(stmt, campaign: Campaign, phase: Phase, service_id: int | None):
 
 def done_groups(campaign: Campaign, phase: Phase,
                 service_id: int | None = None) -> dict[tuple, int]:
-    """Return done in the phase by (hamlet, team, volunteer), read from the counters."""
+    """Return done in the phase by (hamlet, team, volunteer, credited member), read from the
+    counters."""
     total = sa.func.sum(DailyCount.count)
-    stmt = _window(sa.select(DailyCount.hamlet_id, DailyCount.team_id, DailyCount.volunteer_id,
-                             total), campaign, phase, service_id)
-    stmt = stmt.group_by(DailyCount.hamlet_id, DailyCount.team_id, DailyCount.volunteer_id)
-    return {(h, t, v): int(n) for h, t, v, n in db.session.execute(stmt) if n}
+    columns = (DailyCount.hamlet_id, DailyCount.team_id, DailyCount.volunteer_id,
+               DailyCount.member_id)
+    stmt = _window(sa.select(*columns, total), campaign, phase, service_id).group_by(*columns)
+    return {(h, t, v, m): int(n) for h, t, v, m, n in db.session.execute(stmt) if n}
 
 
 def daily_series(campaign: Campaign, phase: Phase, service_id: int | None, *,
@@ -174,10 +175,11 @@ def _hamlet_parents(campaign: Campaign) -> dict[int, int]:
 
 
 def _rollup(groups: dict[tuple, int], level: str, parents: dict[int, int],
-            team_id: int | None) -> dict:
-    """Sum (hamlet, team, volunteer) groups into the units of a level, and the whole scope."""
+            team_id: int | None, member_of: dict[int, int] | None = None) -> dict:
+    """Sum (hamlet, team, volunteer, credited member) groups into the units of a level, and
+    the whole scope; `member_of` maps a team's accounts to its members."""
     sums: dict = defaultdict(int)
-    for (hamlet_id, team, volunteer_id), n in groups.items():
+    for (hamlet_id, team, volunteer_id, member_id), n in groups.items():
         if level in (PLACES, COMMUNE):
             sums[("area", hamlet_id)] += n
             if hamlet_id in parents:
@@ -185,7 +187,9 @@ def _rollup(groups: dict[tuple, int], level: str, parents: dict[int, int],
         elif level == TEAMS:
             sums[("team", team)] += n
         elif team == team_id:
-            sums[("user", volunteer_id)] += n
+            # The member chosen on the form, else the member whose account recorded it.
+            member_id = member_id or (member_of or {}).get(volunteer_id)
+            sums[("member", member_id) if member_id else ("user", volunteer_id)] += n
         else:
             continue
         sums[_SCOPE] += n
@@ -228,12 +232,8 @@ def _units(campaign: Campaign, level: str, unit_id: int | None, parents: dict[in
     team = next((t for t in teams if t.id == unit_id), None)
     if team is None:
         raise NotFound()
-    people = list(team.members)
-    if team.lead is not None and team.lead not in people:
-        people.insert(0, team.lead)
-    # A member without an account has done nothing the app could record.
-    units = [(f"m{m.id}", m.full_name, ("user", m.user_id or -m.id), ("member", m.id), None,
-              None) for m in people]
+    units = [(f"m{m.id}", m.full_name, ("member", m.id), ("member", m.id), None, None)
+             for m in team.people]
     return units, ("team", team.id), {"team_id": team.id}
 
 
@@ -252,14 +252,18 @@ def progress(campaign: Campaign, phase: Phase, *, level: str = PLACES, unit_id: 
     for area_id, value in confirmed.list_targets(campaign, phase, parents).items():
         targets.setdefault(("area", area_id), value)
     units, own_key, series_scope = _units(campaign, level, unit_id, parents)
+    member_of = None
     if level == TEAM:
         floor = person_floor(campaign, phase)
-    claimed = _rollup(done_groups(campaign, phase, service_id), level, parents, unit_id)
+        team = db.session.get(Team, unit_id)
+        member_of = {m.user_id: m.id for m in team.people if m.user_id}
+    claimed = _rollup(done_groups(campaign, phase, service_id), level, parents, unit_id,
+                      member_of)
     lists = confirmed.uses_lists(campaign)
     # The lists' figures are read once, for the lines and for the chart.
     gone = confirmed.confirmed_rows(campaign, phase) if lists else []
     proved = (_rollup(confirmed.confirmed_groups(campaign, phase, gone), level, parents,
-                      unit_id) if lists else {})
+                      unit_id, member_of) if lists else {})
     confirmed_only = lists and confirmed.count_confirmed_only(campaign)
     lines: list[Line] = []
     for key, label, sum_key, target_key, drill, population in units:
@@ -299,7 +303,7 @@ def hamlet_progress(campaign: Campaign, phase: Phase,
     """Return {hamlet id: (done, target)} for the map, targets None where none is set."""
     targets = _targets(phase, service_id)
     done: dict[int, int] = defaultdict(int)
-    for (hamlet_id, _t, _v), n in done_groups(campaign, phase, service_id).items():
+    for (hamlet_id, _t, _v, _m), n in done_groups(campaign, phase, service_id).items():
         if hamlet_id:
             done[hamlet_id] += n
     return {hamlet_id: (done.get(hamlet_id, 0), targets.get(("area", hamlet_id)))

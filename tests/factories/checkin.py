@@ -109,9 +109,10 @@ def record_data(scene: Scene, **overrides) -> dict:
 
 
 def recorded(scene: Scene, username: str, n: int, *, hamlet: str | None,
-             outcome: str = "done", desk: bool = False) -> int:
+             outcome: str = "done", desk: bool = False, credited: int | None = None) -> int:
     """Record citizen number `n` (eid_level2 done or failed) by a volunteer of the scene, at
-    its desk or door to door with its team; return the registration's id."""
+    its desk or door to door with its team (crediting member `credited` if given); return the
+    registration's id."""
     user = db.session.execute(db.select(User).filter_by(username=username)).scalar_one()
     saved = recording.record(
         None, submission_id=sid(), user=user, campaign=db.session.get(Campaign, scene.campaign_id),
@@ -121,5 +122,5 @@ def recorded(scene: Scene, username: str, n: int, *, hamlet: str | None,
         outcomes=[Outcome(scene.services["eid_level2"], outcome,
                           "absent" if outcome == "failed" else None)],
         consent=True, desk=db.session.get(HelpDesk, scene.desk_id) if desk else None,
-        team=None if desk else db.session.get(Team, scene.team_id))
+        team=None if desk else db.session.get(Team, scene.team_id), credited_member_id=credited)
     return saved.id
