@@ -70,6 +70,7 @@ def test_edit_and_void_move_the_credit(app, scene):
         rid = recorded(scene, "doan1", 3, hamlet="Chợ", credited=scene.extra["tnv1"])
         registration = db.session.get(Registration, rid)
         assert registration.on_behalf  # the lead recorded it for the member
+        assert "credited_member: – → Đặng Tình Nguyện" in registration.changes[0].summary
         assert _done_by_person(scene)["Đặng Tình Nguyện"] == 1
         organizer = db.session.execute(db.select(User).filter_by(username="toch")).scalar_one()
         outcome = [Outcome(scene.services["eid_level2"], "done")]
@@ -131,8 +132,13 @@ def test_a_lead_records_on_behalf_at_the_door_and_it_shows(app, scene):
     assert "Người hướng dẫn Bà Chín Không Máy ghi thay" in text
     listing = lead.get("/registrations").get_data(as_text=True)
     assert "ghi thay: Bà Chín Không Máy" in listing
-    with app.test_request_context():
-        assert _done_by_person(scene)["Bà Chín Không Máy"] == 1
+    # The members view of the progress page gives the member without an account their line.
+    organizer = signed_in(app, "toch")
+    members = organizer.get(f"/campaigns/{scene.campaign_id}/progress?level=team"
+                            f"&unit={scene.team_id}").get_data(as_text=True)
+    row = members[members.index(f'<tr data-key="m{scene.extra["guide"]}"'):]
+    row = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row[:row.index("</tr>")]))
+    assert row.split()[:6] == ["Bà", "Chín", "Không", "Máy", "10", "1"]  # floor 10, done 1
 
 
 def test_the_api_credits_a_member_on_behalf(app, client, scene):

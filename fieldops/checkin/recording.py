@@ -250,9 +250,8 @@ def record_or_replay(registration: Registration | None, *, submission_id: str, u
         registration.status = RECORDED
         registration.recorded_at = now_utc()
         registration.volunteer_id = user.id
-        registration.credited_member = credited
-        if credited is not None and registration.team_id is None:
-            registration.team = credit_team
+        if credited is not None:
+            summary.append(_credit_line(registration, (credited, credit_team)))
         registration.consent_at = registration.consent_at or now_utc()
         log_change(registration, "created" if created else "recorded", user,
                    submission_id=None if created else submission_id,
