@@ -64,3 +64,27 @@ def test_migrations_go_down_and_up_again(migrated_app):
     assert tables == set()
     upgrade()
     assert _differences() == []
+
+
+def test_credited_counters_fold_back_into_their_volunteer_on_downgrade(migrated_app):
+    # 0018 splits a volunteer's counter by credited member; going back must lose no count.
+    upgrade()
+    with db.engine.begin() as connection:
+        connection.execute(sa.text(
+            "INSERT INTO campaign (id, title, start_date, end_date, created_at) "
+            "VALUES (1, 'C', '2026-11-01', '2026-11-30', '2026-11-01 00:00:00')"))
+        for member_id, count in ((None, 2), (7, 3), (8, 1)):
+            bucket = f"5:2026-11-02:1:2:3:{'' if member_id is None else member_id}"
+            connection.execute(sa.text(
+                "INSERT INTO daily_count (campaign_id, service_id, day, hamlet_id, team_id, "
+                "volunteer_id, member_id, bucket, count) VALUES (1, 5, '2026-11-02', 1, 2, 3, "
+                ":member, :bucket, :count)"), {"member": member_id, "bucket": bucket,
+                                               "count": count})
+    downgrade(revision="0017")
+    with db.engine.connect() as connection:
+        rows = connection.execute(sa.text("SELECT bucket, count FROM daily_count")).all()
+    assert [tuple(row) for row in rows] == [("5:2026-11-02:1:2:3", 6)]
+    upgrade()
+    with db.engine.connect() as connection:
+        rows = connection.execute(sa.text("SELECT bucket, member_id FROM daily_count")).all()
+    assert [tuple(row) for row in rows] == [("5:2026-11-02:1:2:3:", None)]

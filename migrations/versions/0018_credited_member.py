@@ -33,9 +33,24 @@ def upgrade():
 
 
 def downgrade():
-    # Counters of credited members fold back into their volunteer's bucket: rebuild them.
-    op.execute("DELETE FROM daily_count WHERE member_id IS NOT NULL")
-    op.execute("UPDATE daily_count SET bucket = substr(bucket, 1, length(bucket) - 1)")
+    # A credited member's counts fold back into their volunteer's row (a few thousand rows).
+    counts = sa.table('daily_count', sa.column('campaign_id'), sa.column('service_id'),
+                      sa.column('day'), sa.column('hamlet_id'), sa.column('team_id'),
+                      sa.column('volunteer_id'), sa.column('member_id'), sa.column('bucket'),
+                      sa.column('count'))
+    bind = op.get_bind()
+    folded = {}
+    for row in bind.execute(sa.select(counts)).mappings():
+        bucket = row['bucket'].rsplit(':', 1)[0]
+        key = (row['campaign_id'], bucket)
+        if key in folded:
+            folded[key]['count'] += row['count']
+        else:
+            folded[key] = {**row, 'bucket': bucket}
+    bind.execute(sa.delete(counts))
+    if folded:
+        bind.execute(sa.insert(counts), [
+            {k: v for k, v in row.items() if k != 'member_id'} for row in folded.values()])
     with op.batch_alter_table('daily_count', schema=None) as batch_op:
         batch_op.drop_column('member_id')
     with op.batch_alter_table('registration', schema=None) as batch_op:
