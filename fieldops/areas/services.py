@@ -136,6 +136,10 @@ def delete_area(area: Area) -> None:
     ).first()
     if used:
         raise DomainError(_l("Không thể xóa: xã này thuộc phạm vi của một chiến dịch."))
+    from fieldops.auth.models import User
+
+    if db.session.execute(db.select(User.id).where(User.area_id == area.id)).first():
+        raise DomainError(_l("Không thể xóa: nơi này là địa bàn phụ trách của một tài khoản."))
     db.session.delete(area)
     db.session.flush()
 

@@ -12,6 +12,7 @@ from fieldops.auth.models import ORGANIZER, TEAM_LEAD, User
 from fieldops.checkin.models import NOT_COUNTED, AuditEntry, Registration
 from fieldops.db import db
 from fieldops.events.models import HelpDesk, desk_staff
+from fieldops.scope import registrations_in_scope
 from fieldops.teams.models import Assignment, Member, Team, team_members
 
 
@@ -75,10 +76,10 @@ def hamlets_today(team: Team, day: date) -> list[Area]:
 def visible_registrations(user: User) -> sa.Select:
     """Return a select of the registrations the user may see.
 
-    Organizers see all; team leads their teams' and their desks' records and their own;
-    volunteers their own.
+    Organizers see all (inside their area, if they have one); team leads their teams' and
+    their desks' records and their own; volunteers their own.
     """
-    stmt = db.select(Registration)
+    stmt = registrations_in_scope(db.select(Registration), user)
     if user.role == ORGANIZER:
         return stmt
     mine = Registration.volunteer_id == user.id
