@@ -14,16 +14,19 @@ import sqlalchemy as sa
 from flask import abort, g, request
 from flask_login import current_user
 
-from fieldops.areas.models import COMMUNE, HAMLET, Area
 from fieldops.db import db
 
 if TYPE_CHECKING:
+    from fieldops.areas.models import Area
     from fieldops.auth.models import User
     from fieldops.campaigns.models import Campaign
 
 
 def _subtree(area_id: int) -> dict[int, str]:
     """Return {id: level} of a place and everything below it (at most three more levels)."""
+    # Imported here: the areas package's own views use this module.
+    from fieldops.areas.models import Area
+
     found = dict(db.session.execute(
         sa.select(Area.id, Area.level).where(Area.id == area_id)).all())
     frontier = list(found)
@@ -55,13 +58,13 @@ def area_ids_in_scope(user: User | None) -> set[int] | None:
 def commune_ids_in_scope(user: User | None) -> set[int] | None:
     """Return the ids of the communes the user may see, or None for all of them."""
     tree = _tree(user)
-    return None if tree is None else {i for i, level in tree.items() if level == COMMUNE}
+    return None if tree is None else {i for i, level in tree.items() if level == "commune"}
 
 
 def hamlet_ids_in_scope(user: User | None) -> set[int] | None:
     """Return the ids of the hamlets the user may see, or None for all of them."""
     tree = _tree(user)
-    return None if tree is None else {i for i, level in tree.items() if level == HAMLET}
+    return None if tree is None else {i for i, level in tree.items() if level == "hamlet"}
 
 
 def area_visible(user: User | None, area_id: int | None) -> bool:
@@ -99,6 +102,24 @@ def visible_communes(user: User | None, campaign: Campaign) -> list[Area]:
     return [c for c in campaign.communes if communes is None or c.id in communes]
 
 
+def whole_campaign_visible(user: User | None, campaign: Campaign) -> bool:
+    """Return whether every commune of the campaign lies in the user's area: what changes the
+    whole campaign (its settings, cascading its target) needs that."""
+    communes = commune_ids_in_scope(user)
+    return communes is None or all(c.id in communes for c in campaign.communes)
+
+
+def teams_in_scope(stmt: sa.Select, user: User | None) -> sa.Select:
+    """Narrow a select of teams to those sent to at least one hamlet of the user's area."""
+    hamlets = hamlet_ids_in_scope(user)
+    if hamlets is None:
+        return stmt
+    from fieldops.teams.models import Assignment, Team
+
+    return stmt.where(Team.id.in_(sa.select(Assignment.team_id).where(
+        Assignment.hamlet_id.in_(hamlets))))
+
+
 def registrations_in_scope(stmt: sa.Select, user: User | None) -> sa.Select:
     """Narrow a select of registrations to the user's area: their hamlet lies in it, or they
     have no hamlet and their campaign lies wholly inside it."""
@@ -119,16 +140,21 @@ def registrations_in_scope(stmt: sa.Select, user: User | None) -> sa.Select:
 
 def _campaign_of(name: str, value: int) -> int | None:
     """Return the campaign id an object named in a URL belongs to (None if it does not exist)."""
-    from fieldops.events.models import LaunchEvent
+    from fieldops.events.models import HelpDesk, LaunchEvent
     from fieldops.teams.models import Team
 
-    model = {"event_id": LaunchEvent, "team_id": Team}[name]
-    return db.session.execute(
-        sa.select(model.campaign_id).where(model.id == value)).scalar_one_or_none()
+    if name == "desk_id":
+        stmt = sa.select(LaunchEvent.campaign_id).join(
+            HelpDesk, HelpDesk.event_id == LaunchEvent.id).where(HelpDesk.id == value)
+    else:
+        model = {"event_id": LaunchEvent, "team_id": Team}[name]
+        stmt = sa.select(model.campaign_id).where(model.id == value)
+    return db.session.execute(stmt).scalar_one_or_none()
 
 
 def guard_url(user: User | None, view_args: dict | None) -> None:
-    """Answer 404 when a URL names a campaign, event, team or place outside the user's area."""
+    """Answer 404 when a URL names a campaign, event, desk, team or place (area, commune,
+    hamlet) outside the user's area."""
     if getattr(user, "area_id", None) is None or not view_args:
         return
     from fieldops.campaigns.models import Campaign
@@ -136,15 +162,16 @@ def guard_url(user: User | None, view_args: dict | None) -> None:
     campaign_ids = []
     if view_args.get("campaign_id"):
         campaign_ids.append(view_args["campaign_id"])
-    for name in ("event_id", "team_id"):
+    for name in ("event_id", "desk_id", "team_id"):
         if view_args.get(name):
             campaign_ids.append(_campaign_of(name, view_args[name]))
     for campaign_id in campaign_ids:
         campaign = db.session.get(Campaign, campaign_id) if campaign_id else None
         if campaign is not None and not campaign_visible(user, campaign):
             abort(404)
-    if view_args.get("area_id") and not area_visible(user, view_args["area_id"]):
-        abort(404)
+    for name in ("area_id", "commune_id", "hamlet_id"):
+        if view_args.get(name) and not area_visible(user, view_args[name]):
+            abort(404)
 
 
 def _guard_request() -> None:
@@ -155,5 +182,5 @@ def _guard_request() -> None:
 
 
 def init_app(app) -> None:
-    """Guard every page whose URL names a campaign, event, team or place."""
+    """Guard every page whose URL names a campaign, event, desk, team or place."""
     app.before_request(_guard_request)

@@ -92,6 +92,9 @@ def _routes(w: World) -> list[tuple[str, dict[str, int]]]:
         (f"/areas/{w.long_tan}", province),
         (f"/areas/{w.dong_nai}", province),
         (f"/areas/{w.thai_binh}", unscoped),
+        ("/areas/new?level=province", unscoped),
+        (f"/areas/new?level=commune&parent={w.dong_nai}", province),
+        (f"/areas/new?level=hamlet&parent={w.nhon_trach}", everyone),
         (f"/users/{w.users['xa']}/edit", everyone),
         (f"/users/{w.users['tinh']}/edit", province),
         (f"/users/{w.users['toch']}/edit", unscoped),
@@ -193,3 +196,24 @@ def test_editing_a_campaign_keeps_the_communes_outside_the_area(app, world):
     with app.app_context():
         kept = {c.id for c in db.session.get(Campaign, world.shared).communes}
     assert kept == {world.nhon_trach, world.long_tan}
+
+
+def test_targets_maps_and_places_show_only_the_area(app, world):
+    xa, tinh = signed_in(app, "xa_nt"), signed_in(app, "tinh_dn")
+    targets = xa.get(f"/campaigns/{world.shared}/targets").get_data(as_text=True)
+    assert "Xã Nhơn Trạch" in targets and "Long Tân" not in targets
+    assert "Xã Long Tân" in tinh.get(f"/campaigns/{world.shared}/targets").get_data(as_text=True)
+    assert xa.post(f"/campaigns/{world.shared}/targets/set", data={
+        "kind": "area", "unit": str(world.long_tan), "value": "50"}).status_code == 404
+    assert xa.post(f"/campaigns/{world.shared}/targets/settings", data={
+        "person_floor": "1", "green_percent": "90", "amber_percent": "60"}).status_code == 404
+    shapes = xa.get(f"/campaigns/{world.shared}/progress-map.geojson").get_data(as_text=True)
+    assert "Ấp Chợ" in shapes and "Bến Cam" not in shapes
+    assert "Bến Cam" in tinh.get(f"/campaigns/{world.shared}/progress-map.geojson"
+                                 ).get_data(as_text=True)
+    places = xa.get("/areas/").get_data(as_text=True)
+    assert "Nhơn Trạch" in places and "Thái Bình" not in places
+    found = [a["name"] for a in tinh.get("/areas/search.json?q=xa").json]
+    assert "Xã Long Tân" in found and "Xã Đông Hưng" not in found
+    choices = tinh.get("/areas/import").get_data(as_text=True)
+    assert "Tỉnh Đồng Nai" in choices and "Thái Bình" not in choices
