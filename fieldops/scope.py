@@ -110,14 +110,24 @@ def whole_campaign_visible(user: User | None, campaign: Campaign) -> bool:
 
 
 def teams_in_scope(stmt: sa.Select, user: User | None) -> sa.Select:
-    """Narrow a select of teams to those sent to at least one hamlet of the user's area."""
+    """Narrow a select of teams to those sent to at least one hamlet of the user's area, or
+    not sent anywhere yet (a team just made must stay in its maker's list)."""
     hamlets = hamlet_ids_in_scope(user)
     if hamlets is None:
         return stmt
     from fieldops.teams.models import Assignment, Team
 
-    return stmt.where(Team.id.in_(sa.select(Assignment.team_id).where(
-        Assignment.hamlet_id.in_(hamlets))))
+    return stmt.where(sa.or_(
+        Team.id.in_(sa.select(Assignment.team_id).where(Assignment.hamlet_id.in_(hamlets))),
+        Team.id.not_in(sa.select(Assignment.team_id))))
+
+
+def team_visible(user: User | None, team_id: int) -> bool:
+    """Return whether a team lies in the user's area (see teams_in_scope)."""
+    from fieldops.teams.models import Team
+
+    stmt = teams_in_scope(sa.select(Team.id).where(Team.id == team_id), user)
+    return db.session.execute(stmt).first() is not None
 
 
 def registrations_in_scope(stmt: sa.Select, user: User | None) -> sa.Select:
@@ -169,6 +179,8 @@ def guard_url(user: User | None, view_args: dict | None) -> None:
         campaign = db.session.get(Campaign, campaign_id) if campaign_id else None
         if campaign is not None and not campaign_visible(user, campaign):
             abort(404)
+    if view_args.get("team_id") and not team_visible(user, view_args["team_id"]):
+        abort(404)
     for name in ("area_id", "commune_id", "hamlet_id"):
         if view_args.get(name) and not area_visible(user, view_args[name]):
             abort(404)

@@ -14,10 +14,12 @@ from fieldops.areas.models import COMMUNE, HAMLET, PROVINCE, Area
 from fieldops.auth.models import ORGANIZER, User
 from fieldops.campaigns.models import Campaign, Phase
 from fieldops.db import db
+from fieldops.teams import assignments
 from tests.factories.areas import add_hamlets
 from tests.factories.auth import UserFactory, signed_in
 from tests.factories.campaigns import CampaignFactory
 from tests.factories.checkin import build_scene, recorded
+from tests.factories.teams import TeamFactory
 from tests.test_checkin_api import token_for
 
 
@@ -30,6 +32,7 @@ class World:
     elsewhere: int  # Thái Bình
     event: int
     team: int
+    outside_team: int  # sent to Long Tân only
     nhon_trach: int
     long_tan: int
     dong_nai: int
@@ -58,6 +61,8 @@ def world(app, users) -> World:
             "xa": UserFactory(username="xa_nt", role=ORGANIZER, area_id=nhon_trach.id),
             "tinh": UserFactory(username="tinh_dn", role=ORGANIZER, area_id=dong_nai.id),
         }
+        outside_team = TeamFactory(campaign=shared, name="Đoàn Long Tân")
+        assignments.assign(outside_team, ben, start=shared.start_date, end=shared.end_date)
         db.session.flush()
         scene.hamlets["Bến Cam"] = ben.id
         recorded(scene, "tnv1", 1, hamlet="Chợ", desk=True)
@@ -67,7 +72,7 @@ def world(app, users) -> World:
         ids["toch"] = db.session.execute(
             db.select(User.id).filter_by(username="toch")).scalar_one()
         return World(shared.id, only.id, elsewhere.id, scene.event_id, scene.team_id,
-                     nhon_trach.id, long_tan.id, dong_nai.id, thai_binh.id, ids)
+                     outside_team.id, nhon_trach.id, long_tan.id, dong_nai.id, thai_binh.id, ids)
 
 
 WHO = {"toch": "toch", "tinh": "tinh_dn", "xa": "xa_nt"}
@@ -82,6 +87,9 @@ def _routes(w: World) -> list[tuple[str, dict[str, int]]]:
         (f"/campaigns/{w.shared}", everyone),
         (f"/campaigns/{w.shared}/progress", everyone),
         (f"/campaigns/{w.shared}/targets", everyone),
+        (f"/campaigns/{w.shared}/ranking", everyone),
+        (f"/campaigns/{w.shared}/teams/{w.team}", everyone),
+        (f"/campaigns/{w.shared}/teams/{w.outside_team}", province),
         (f"/events/{w.event}", everyone),
         (f"/campaigns/{w.long_tan_only}", province),
         (f"/campaigns/{w.long_tan_only}/edit", province),
@@ -207,6 +215,15 @@ def test_targets_maps_and_places_show_only_the_area(app, world):
         "kind": "area", "unit": str(world.long_tan), "value": "50"}).status_code == 404
     assert xa.post(f"/campaigns/{world.shared}/targets/settings", data={
         "person_floor": "1", "green_percent": "90", "amber_percent": "60"}).status_code == 404
+    teams = xa.get(f"/campaigns/{world.shared}/teams").get_data(as_text=True)
+    assert "Đoàn 1" in teams and "Đoàn Long Tân" not in teams
+    toch = signed_in(app, "toch")
+    for commune in (world.nhon_trach, world.long_tan):  # only units with a target are ranked
+        assert toch.post(f"/campaigns/{world.shared}/targets/set", data={
+            "kind": "area", "unit": str(commune), "value": "50"}).status_code == 302
+    ranking = xa.get(f"/campaigns/{world.shared}/ranking").get_data(as_text=True)
+    assert "Xã Nhơn Trạch" in ranking and "Long Tân" not in ranking
+    assert "Xã Long Tân" in tinh.get(f"/campaigns/{world.shared}/ranking").get_data(as_text=True)
     shapes = xa.get(f"/campaigns/{world.shared}/progress-map.geojson").get_data(as_text=True)
     assert "Ấp Chợ" in shapes and "Bến Cam" not in shapes
     assert "Bến Cam" in tinh.get(f"/campaigns/{world.shared}/progress-map.geojson"

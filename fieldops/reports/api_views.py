@@ -23,9 +23,10 @@ from fieldops.scope import (
     campaigns_in_scope,
     commune_ids_in_scope,
     hamlet_ids_in_scope,
+    teams_in_scope,
     visible_communes,
 )
-from fieldops.teams.models import Assignment, Team
+from fieldops.teams.models import Team
 
 PER_PAGE, MAX_PER_PAGE = 50, 100
 
@@ -183,12 +184,7 @@ def list_teams(campaign_id: int):
     _only("page", "per_page")
     if _campaign(campaign_id) is None:
         return error(_("Không tìm thấy chiến dịch."), 404)
-    stmt = db.select(Team).filter_by(campaign_id=campaign_id).order_by(Team.id)
-    hamlets = hamlet_ids_in_scope(g.api_user)
-    if hamlets is not None:
-        # A team sent to none of the area's hamlets is another area's business.
-        stmt = stmt.where(Team.id.in_(db.select(Assignment.team_id).where(
-            Assignment.hamlet_id.in_(hamlets))))
-    page = _page(stmt)
+    page = _page(teams_in_scope(
+        db.select(Team).filter_by(campaign_id=campaign_id).order_by(Team.id), g.api_user))
     return jsonify({**page, "items": [team_json(t) for t in page["items"]]})
 

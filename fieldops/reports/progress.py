@@ -234,9 +234,12 @@ def _units(campaign: Campaign, level: str, unit_id: int | None, parents: dict[in
         return units, ("area", commune.id), {"hamlet_ids": [h.id for h in hamlets]}
     stmt = db.select(Team).filter_by(campaign_id=campaign.id).order_by(Team.id)
     if communes is not None:
-        # Teams sent to none of the viewer's hamlets are another area's business.
-        stmt = stmt.where(Team.id.in_(db.select(Assignment.team_id).where(
-            Assignment.hamlet_id.in_(list(parents)))))
+        # Teams sent to none of the viewer's hamlets are another area's business (a team not
+        # sent anywhere yet stays listed, as scope.teams_in_scope has it).
+        stmt = stmt.where(sa.or_(
+            Team.id.in_(db.select(Assignment.team_id).where(
+                Assignment.hamlet_id.in_(list(parents)))),
+            Team.id.not_in(db.select(Assignment.team_id))))
     teams = list(db.session.execute(stmt).scalars())
     if level == TEAMS:
         return ([(f"t{t.id}", t.name, ("team", t.id), ("team", t.id), (TEAM, t.id), None)

@@ -131,7 +131,8 @@ def ranking_page(campaign_id: int):
         abort(404)
     phase, _level, _unit, service_id, today = _scope(campaign)
     snapshot = ranking.snapshot_of(phase)
-    live = ranking.live_ranking(campaign, phase, today=today, service_id=service_id)
+    live = ranking.live_ranking(campaign, phase, today=today, service_id=service_id,
+                                communes=commune_ids_in_scope(current_user))
     return render_template("reports/ranking.html", campaign=campaign, phase=phase, live=live,
                            snapshot=snapshot, kinds=ranking.KIND_LABELS, form=ConfirmForm(),
                            ended=phase_end.has_ended(phase, today),
