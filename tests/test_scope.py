@@ -126,12 +126,13 @@ def test_lists_and_exports_hold_only_rows_of_the_area(app, world):
             ("tinh", {"Chiến dịch riêng Long Tân"}, {1, 2}),
             ("xa", set(), {1})):
         client = signed_in(app, WHO[who])
-        for url in ("/campaigns", "/"):
+        for url in ("/campaigns", "/", "/registrations"):  # lists, home, list filters
             listing = client.get(url).get_data(as_text=True)
             assert {t for t in ("Chiến dịch riêng Long Tân", "Chiến dịch Thái Bình")
                     if t in listing} == titles, (who, url)
         registrations = client.get("/registrations").get_data(as_text=True)
         assert {n for n in (1, 2) if f"Người dân {n}<" in registrations} == names, who
+        assert ("Bến Cam" in registrations) == (2 in names), who  # the hamlet filter
         rows = list(csv.reader(io.StringIO(
             client.get("/registrations/export.csv").data.decode("utf-8-sig"))))
         assert {n for n in (1, 2) if any(f"Người dân {n}" in row for row in rows)} == names, who
