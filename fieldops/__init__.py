@@ -30,7 +30,7 @@ def resource_dir(name: str) -> Path:
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: config, extensions, blueprints and commands."""
-    from fieldops import cli, i18n, ratelimit, security, static_files, tasks, web
+    from fieldops import cli, i18n, ratelimit, scope, security, static_files, tasks, web
     from fieldops.auth import bp as auth_bp
     from fieldops.config import instance_path_from_env, load_config
     from fieldops.core import bp as core_bp
@@ -63,6 +63,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     login.init_app(app)
     security.init_app(app)
+    scope.init_app(app)
     app.register_blueprint(core_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(tasks.bp)

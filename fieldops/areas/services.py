@@ -136,6 +136,10 @@ def delete_area(area: Area) -> None:
     ).first()
     if used:
         raise DomainError(_l("Không thể xóa: xã này thuộc phạm vi của một chiến dịch."))
+    from fieldops.auth.models import User
+
+    if db.session.execute(db.select(User.id).where(User.area_id == area.id)).first():
+        raise DomainError(_l("Không thể xóa: nơi này là địa bàn phụ trách của một tài khoản."))
     db.session.delete(area)
     db.session.flush()
 
@@ -159,10 +163,14 @@ def set_boundary(area: Area, geometry: dict | None) -> None:
 
 
 def search_areas(
-    query: str = "", level: str | None = None, parent: Area | None = None, limit: int = SEARCH_LIMIT
+    query: str = "", level: str | None = None, parent: Area | None = None,
+    limit: int = SEARCH_LIMIT, within: set[int] | None = None,
 ) -> list[Area]:
-    """Return places whose name matches the words typed, with or without accents."""
+    """Return places whose name matches the words typed, with or without accents (only those
+    of `within`, the viewer's area, if given)."""
     stmt = db.select(Area)
+    if within is not None:
+        stmt = stmt.where(Area.id.in_(within))
     for word in fold(query).split():
         # Every word must appear: "phuoc my" finds "Ấp Phước Mỹ".
         stmt = stmt.where(Area.name_folded.contains(word, autoescape=True))

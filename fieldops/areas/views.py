@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from fieldops.areas import services
 from fieldops.areas.forms import AreaForm, ConfirmForm
@@ -20,6 +20,7 @@ from fieldops.auth.login import role_required
 from fieldops.auth.models import ORGANIZER
 from fieldops.db import db
 from fieldops.forms import choices
+from fieldops.scope import area_ids_in_scope, area_visible
 from fieldops.web import rules_flashed, rules_on
 
 bp = Blueprint("areas", __name__, url_prefix="/areas")
@@ -30,8 +31,11 @@ bp = Blueprint("areas", __name__, url_prefix="/areas")
 def index():
     query = request.args.get("q", "").strip()
     level = request.args.get("level") if request.args.get("level") in LEVELS else None
+    within = area_ids_in_scope(current_user)
     if query or level:
-        results = services.search_areas(query, level)
+        results = services.search_areas(query, level, within=within)
+    elif current_user.area_id is not None:
+        results = [current_user.area]  # the top of what this organizer sees
     else:
         results = list(db.session.execute(
             db.select(Area).where(Area.level == PROVINCE).order_by(Area.name_folded)
@@ -44,7 +48,8 @@ def index():
 @login_required
 def search_json():
     level = request.args.get("level") if request.args.get("level") in LEVELS else None
-    found = services.search_areas(request.args.get("q", ""), level, limit=20)
+    found = services.search_areas(request.args.get("q", ""), level, limit=20,
+                                  within=area_ids_in_scope(current_user))
     return jsonify([{"id": a.id, "name": a.display_name, "full_name": a.full_name,
                      "level": a.level} for a in found])
 
@@ -81,6 +86,9 @@ def new():
     parent = None
     if request.args.get("parent"):
         parent = db.get_or_404(Area, request.args.get("parent", type=int))
+    # A new place must land inside the organizer's area (a province only without an area).
+    if not area_visible(current_user, parent.id if parent else None):
+        abort(404)
     form = _area_form(level, None)
     if form.validate_on_submit():
         with rules_on(form):

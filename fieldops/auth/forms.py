@@ -51,6 +51,8 @@ class UserForm(FlaskForm):
     full_name = StringField(_l("Họ và tên"), [DataRequired(REQUIRED), Length(max=120)])
     phone = StringField(_l("Số điện thoại"), [Optional(), Length(max=20)])
     role = SelectField(_l("Vai trò"), choices=ROLE_CHOICES)
+    #: "" is the whole install; the view fills the places the editor may give
+    area_id = SelectField(_l("Địa bàn phụ trách"), choices=[], validate_choice=False)
     password = PasswordField(_l("Mật khẩu"), [DataRequired(REQUIRED)])
 
 

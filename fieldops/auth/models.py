@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from fieldops.db import UTCDateTime, created_at, db, int_pk
+
+if TYPE_CHECKING:
+    from fieldops.areas.models import Area
 
 ORGANIZER = "organizer"
 TEAM_LEAD = "team_lead"
@@ -37,6 +41,11 @@ class User(UserMixin, db.Model):
     last_failed_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[created_at]
+    #: the province, district or commune the account works in: it sees only what lies there
+    #: (None: the whole install)
+    area_id: Mapped[int | None] = mapped_column(sa.ForeignKey("area.id"), index=True)
+
+    area: Mapped[Area | None] = relationship()
 
     __table_args__ = (
         sa.CheckConstraint(sa.text("role IN ('organizer', 'team_lead', 'volunteer')"), name="role"),

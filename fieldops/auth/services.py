@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 
+from fieldops import scope
 from fieldops.auth import attempts
 from fieldops.auth.models import ROLES, User
 from fieldops.clock import now_utc
@@ -63,7 +64,8 @@ def _check_password_strength(password: str, field: str) -> None:
 
 
 def create_user(
-    username: str, full_name: str, password: str, role: str, phone: str | None = None
+    username: str, full_name: str, password: str, role: str, phone: str | None = None,
+    area_id: int | None = None, acting: User | None = None,
 ) -> User:
     """Create an account after checking that its username and phone are free."""
     username = username.strip().lower()
@@ -80,14 +82,17 @@ def create_user(
             raise DomainError(_l("Số điện thoại này đã gắn với tài khoản khác."), "phone")
     _check_password_strength(password, "password")
     user = User(username=username, full_name=nfc(full_name), role=role, phone=normalized)
+    _set_area(user, area_id, acting)
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
     return user
 
 
-def update_user(user: User, full_name: str, role: str, phone: str | None) -> None:
-    """Change an account's name, role and phone; a role change ends its sessions."""
+def update_user(user: User, full_name: str, role: str, phone: str | None,
+                area_id: int | None = None, acting: User | None = None) -> None:
+    """Change an account's name, role, phone and area; a role or area change ends its
+    sessions."""
     if role not in ROLES:
         raise DomainError(_l("Vai trò không hợp lệ."), "role")
     normalized = None
@@ -100,12 +105,27 @@ def update_user(user: User, full_name: str, role: str, phone: str | None) -> Non
         ).first()
         if taken:
             raise DomainError(_l("Số điện thoại này đã gắn với tài khoản khác."), "phone")
-    if role != user.role:
+    if role != user.role or area_id != user.area_id:
         user.session_version += 1
+    _set_area(user, area_id, acting)
     user.full_name = nfc(full_name)
     user.role = role
     user.phone = normalized
     db.session.flush()
+
+
+def _set_area(user: User, area_id: int | None, acting: User | None) -> None:
+    """Give the account an area, no wider than the acting organizer's own."""
+    from fieldops.areas.models import HAMLET, Area
+
+    if area_id is not None:
+        area = db.session.get(Area, area_id)
+        if area is None or area.level == HAMLET:
+            raise DomainError(_l("Hãy chọn một tỉnh, huyện hoặc xã."), "area_id")
+    if acting is not None and not scope.can_grant(acting, area_id):
+        raise DomainError(_l("Bạn chỉ có thể giao địa bàn nằm trong địa bàn của mình."),
+                          "area_id")
+    user.area_id = area_id
 
 
 def change_password(user: User, current: str, new: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -13,7 +13,9 @@ from fieldops.auth.forms import ChangePasswordForm, SignInForm, UserEditForm, Us
 from fieldops.auth.login import role_required
 from fieldops.auth.models import ORGANIZER, User
 from fieldops.db import db
+from fieldops.forms import choices
 from fieldops.ratelimit import per_address
+from fieldops.scope import area_ids_in_scope, area_visible
 from fieldops.web import rules_flashed, rules_on
 
 bp = Blueprint("auth", __name__)
@@ -68,10 +70,46 @@ def change_password():
     return render_template("auth/change_password.html", form=form)
 
 
+def _users_in_scope():
+    """Return a select of the accounts the organizer manages: those inside their area."""
+    stmt = db.select(User)
+    ids = area_ids_in_scope(current_user)
+    if ids is not None:
+        stmt = stmt.where(User.area_id.in_(ids))
+    return stmt
+
+
+def _user_or_404(user_id: int) -> User:
+    # An account outside the organizer's area answers as if it did not exist.
+    user = db.session.execute(_users_in_scope().where(User.id == user_id)).scalar_one_or_none()
+    if user is None:
+        abort(404)
+    return user
+
+
+def _area_choices(form) -> None:
+    """Offer the places the organizer may give: their own area and what lies in it."""
+    from fieldops.areas.models import HAMLET, Area
+    from fieldops.text import fold
+
+    rows = db.session.execute(db.select(Area).where(Area.level != HAMLET)).scalars()
+    places = sorted((a for a in rows if area_visible(current_user, a.id)),
+                    key=lambda a: [fold(x.name) for x in a.path])
+    whole = [("", _("Toàn bộ (không giới hạn)"))] if current_user.area_id is None else []
+    form.area_id.choices = whole + choices((str(a.id), a.full_name) for a in places)
+    if not form.is_submitted() and form.area_id.data is None and current_user.area_id:
+        form.area_id.data = str(current_user.area_id)
+
+
+def _chosen_area(form) -> int | None:
+    raw = form.area_id.data
+    return int(raw) if raw and str(raw).isdigit() else None
+
+
 @bp.get("/users")
 @role_required(ORGANIZER)
 def users():
-    rows = db.session.execute(db.select(User).order_by(User.role, User.username)).scalars()
+    rows = db.session.execute(_users_in_scope().order_by(User.role, User.username)).scalars()
     return render_template("auth/users.html", users=list(rows))
 
 
@@ -79,11 +117,12 @@ def users():
 @role_required(ORGANIZER)
 def new_user():
     form = UserForm()
+    _area_choices(form)
     if form.validate_on_submit():
         with rules_on(form):
             user = services.create_user(
                 form.username.data, form.full_name.data, form.password.data,
-                form.role.data, form.phone.data,
+                form.role.data, form.phone.data, _chosen_area(form), acting=current_user,
             )
             flash(_("Đã tạo tài khoản %(name)s.", name=user.username), "success")
             return redirect(url_for("auth.users"))
@@ -93,11 +132,15 @@ def new_user():
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
 @role_required(ORGANIZER)
 def edit_user(user_id: int):
-    user = db.get_or_404(User, user_id)
+    user = _user_or_404(user_id)
     form = UserEditForm(obj=user)
+    _area_choices(form)
+    if not form.is_submitted():
+        form.area_id.data = str(user.area_id or "")
     if form.validate_on_submit():
         with rules_on(form):
-            services.update_user(user, form.full_name.data, form.role.data, form.phone.data)
+            services.update_user(user, form.full_name.data, form.role.data, form.phone.data,
+                                 _chosen_area(form), acting=current_user)
             flash(_("Đã lưu tài khoản %(name)s.", name=user.username), "success")
             return redirect(url_for("auth.users"))
     return render_template("auth/user_form.html", form=form, user=user)
@@ -106,7 +149,7 @@ def edit_user(user_id: int):
 @bp.post("/users/<int:user_id>/active")
 @role_required(ORGANIZER)
 def set_active(user_id: int):
-    user = db.get_or_404(User, user_id)
+    user = _user_or_404(user_id)
     active = request.form.get("active") == "1"
     with rules_flashed():
         services.set_active(user, active, current_user)

@@ -21,6 +21,7 @@ from fieldops.campaigns.forms import (
 from fieldops.campaigns.models import Campaign, Phase, Service
 from fieldops.db import db
 from fieldops.forms import choices
+from fieldops.scope import campaigns_in_scope, commune_ids_in_scope, visible_communes
 from fieldops.web import rules_on
 
 bp = Blueprint("campaigns", __name__)
@@ -34,34 +35,42 @@ def _all_services() -> list[Service]:
 @bp.get("/campaigns")
 @login_required
 def index():
-    campaigns = db.session.execute(
-        db.select(Campaign).order_by(Campaign.start_date.desc(), Campaign.id.desc())
-    ).scalars()
-    return render_template("campaigns/index.html", campaigns=list(campaigns))
+    campaigns = db.session.execute(campaigns_in_scope(
+        db.select(Campaign).order_by(Campaign.start_date.desc(), Campaign.id.desc()),
+        current_user)).scalars()
+    return render_template("campaigns/index.html", campaigns=list(campaigns),
+                           communes_of=lambda c: visible_communes(current_user, c))
 
 
 @bp.get("/campaigns/<int:campaign_id>")
 @login_required
 def detail(campaign_id: int):
-    campaign = db.get_or_404(Campaign, campaign_id)
+    campaign = db.get_or_404(Campaign, campaign_id)  # out of the user's area: scope.guard_url
     return render_template("campaigns/detail.html", campaign=campaign, phase_form=PhaseForm(),
-                           delete_form=DeleteForm())
+                           delete_form=DeleteForm(),
+                           communes=visible_communes(current_user, campaign))
 
 
 def _campaign_form(campaign: Campaign | None) -> CampaignForm:
     form = CampaignForm(obj=campaign)
-    form.communes.choices = choices((a.id, a.full_name) for a in all_communes())
+    scope = commune_ids_in_scope(current_user)
+    form.communes.choices = choices((a.id, a.full_name) for a in all_communes()
+                                    if scope is None or a.id in scope)
     form.services.choices = choices((s.id, s.name) for s in _all_services())
     if campaign is not None and not form.is_submitted():
-        form.communes.data = [a.id for a in campaign.communes]
+        form.communes.data = [a.id for a in visible_communes(current_user, campaign)]
         form.services.data = [s.id for s in campaign.services]
     return form
 
 
 def _save(form: CampaignForm, campaign: Campaign | None) -> Campaign:
+    scope = commune_ids_in_scope(current_user)
+    chosen_ids = [i for i in form.communes.data or [] if scope is None or i in scope]
     communes = list(db.session.execute(
-        db.select(Area).where(Area.id.in_(form.communes.data or []), Area.level == COMMUNE)
-    ).scalars())
+        db.select(Area).where(Area.id.in_(chosen_ids), Area.level == COMMUNE)).scalars())
+    if campaign is not None and scope is not None:
+        # Communes outside the editor's area are not shown to them, so they stay as they were.
+        communes += [c for c in campaign.communes if c.id not in scope]
     chosen = list(db.session.execute(
         db.select(Service).where(Service.id.in_(form.services.data or []))).scalars())
     return services.save_campaign(
@@ -112,7 +121,8 @@ def add_phase(campaign_id: int):
             return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
     db.session.refresh(campaign)
     return render_template("campaigns/detail.html", campaign=campaign, phase_form=form,
-                           delete_form=DeleteForm()), 422
+                           delete_form=DeleteForm(),
+                           communes=visible_communes(current_user, campaign)), 422
 
 
 @bp.route("/campaigns/<int:campaign_id>/phases/<int:phase_id>/edit", methods=["GET", "POST"])

@@ -9,9 +9,11 @@ from flask import has_request_context, request
 
 from fieldops.areas.models import Area
 from fieldops.auth.models import ORGANIZER, TEAM_LEAD, User
+from fieldops.campaigns.models import Campaign
 from fieldops.checkin.models import NOT_COUNTED, AuditEntry, Registration
 from fieldops.db import db
-from fieldops.events.models import HelpDesk, desk_staff
+from fieldops.events.models import HelpDesk, LaunchEvent, desk_staff
+from fieldops.scope import campaigns_in_scope, registrations_in_scope
 from fieldops.teams.models import Assignment, Member, Team, team_members
 
 
@@ -39,8 +41,12 @@ def user_teams(user: User) -> list[Team]:
 
 
 def staffed_desks(user: User) -> list[HelpDesk]:
-    """Return the desks the user works at (every desk for an organizer)."""
+    """Return the desks the user works at (every desk for an organizer, inside their area if
+    they have one)."""
     stmt = db.select(HelpDesk)
+    if user.role == ORGANIZER and user.area_id is not None:
+        stmt = stmt.where(HelpDesk.event_id.in_(db.select(LaunchEvent.id).where(
+            LaunchEvent.campaign_id.in_(campaigns_in_scope(db.select(Campaign.id), user)))))
     if user.role != ORGANIZER:
         stmt = stmt.where(HelpDesk.id.in_(
             db.select(desk_staff.c.desk_id).where(desk_staff.c.user_id == user.id)))
@@ -75,10 +81,10 @@ def hamlets_today(team: Team, day: date) -> list[Area]:
 def visible_registrations(user: User) -> sa.Select:
     """Return a select of the registrations the user may see.
 
-    Organizers see all; team leads their teams' and their desks' records and their own;
-    volunteers their own.
+    Organizers see all (inside their area, if they have one); team leads their teams' and
+    their desks' records and their own; volunteers their own.
     """
-    stmt = db.select(Registration)
+    stmt = registrations_in_scope(db.select(Registration), user)
     if user.role == ORGANIZER:
         return stmt
     mine = Registration.volunteer_id == user.id

@@ -28,27 +28,34 @@ from fieldops.checkin.views import bp
 from fieldops.db import db
 from fieldops.events.models import HelpDesk, LaunchEvent
 from fieldops.forms import choices
+from fieldops.scope import campaigns_in_scope, teams_in_scope
 from fieldops.teams.models import Team
 from fieldops.web import rules_on
 
 
-def _filter_options() -> list[tuple[str, str, list[tuple[object, str]]]]:
-    """Return (query name, label, [(value, text)]) for each filter select of the list."""
+def _filter_options(user) -> list[tuple[str, str, list[tuple[object, str]]]]:
+    """Return (query name, label, [(value, text)]) for each filter select of the list: only
+    what lies in the user's area, so that no name from elsewhere shows."""
 
     def rows(stmt):
         return list(db.session.execute(stmt).scalars())
 
-    used = db.select(Registration.volunteer_id).distinct()
-    hamlets = db.select(Registration.hamlet_id).distinct()
+    seen = access.visible_registrations(user) if user.area_id is not None \
+        else db.select(Registration)
+    used = seen.with_only_columns(Registration.volunteer_id).distinct()
+    hamlets = seen.with_only_columns(Registration.hamlet_id).distinct()
+    campaigns = campaigns_in_scope(db.select(Campaign.id), user)
+    events = db.select(LaunchEvent.id).where(LaunchEvent.campaign_id.in_(campaigns))
     return [
-        ("campaign_id", _("Chiến dịch"), [(c.id, c.title) for c in rows(
-            db.select(Campaign).order_by(Campaign.start_date.desc()))]),
+        ("campaign_id", _("Chiến dịch"), [(c.id, c.title) for c in rows(campaigns_in_scope(
+            db.select(Campaign).order_by(Campaign.start_date.desc()), user))]),
         ("event_id", _("Sự kiện"), [(e.id, e.title) for e in rows(
-            db.select(LaunchEvent).order_by(LaunchEvent.event_date.desc()))]),
+            db.select(LaunchEvent).where(LaunchEvent.id.in_(events))
+            .order_by(LaunchEvent.event_date.desc()))]),
         ("desk_id", _("Bàn"), [(d.id, d.name) for d in rows(
-            db.select(HelpDesk).order_by(HelpDesk.id))]),
-        ("team_id", _("Đoàn"), [(t.id, t.name) for t in rows(
-            db.select(Team).order_by(Team.name))]),
+            db.select(HelpDesk).where(HelpDesk.event_id.in_(events)).order_by(HelpDesk.id))]),
+        ("team_id", _("Đoàn"), [(t.id, t.name) for t in rows(teams_in_scope(
+            db.select(Team).where(Team.campaign_id.in_(campaigns)).order_by(Team.name), user))]),
         ("hamlet_id", _("Thôn/ấp"), [(a.id, a.display_name) for a in rows(
             db.select(Area).where(Area.id.in_(hamlets)).order_by(Area.name_folded))]),
         ("volunteer_id", _("Người ghi nhận"), [(u.id, u.full_name) for u in rows(
@@ -66,7 +73,7 @@ def registrations():
     filters = Filters.from_args(request.args)
     page = db.paginate(filtered(current_user, filters), per_page=PAGE_SIZE, error_out=False)
     return render_template("checkin/list.html", page=page, filters=filters,
-                           args=filters.as_args(), options=_filter_options())
+                           args=filters.as_args(), options=_filter_options(current_user))
 
 
 def _visible_or_404(registration_id: int) -> Registration:

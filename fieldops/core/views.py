@@ -38,13 +38,16 @@ def home():
         return redirect(url_for("auth.sign_in"))
     from fieldops.areas.models import Area
     from fieldops.campaigns.models import Campaign
+    from fieldops.scope import area_ids_in_scope, campaigns_in_scope
 
-    campaigns = db.session.execute(
-        db.select(Campaign).order_by(Campaign.start_date.desc()).limit(10)
+    campaigns = db.session.execute(campaigns_in_scope(
+        db.select(Campaign).order_by(Campaign.start_date.desc()).limit(10), current_user)
     ).scalars()
-    counts = dict(
-        db.session.execute(db.select(Area.level, db.func.count()).group_by(Area.level)).all()
-    )
+    counted = db.select(Area.level, db.func.count()).group_by(Area.level)
+    within = area_ids_in_scope(current_user)
+    if within is not None:
+        counted = counted.where(Area.id.in_(within))
+    counts = dict(db.session.execute(counted).all())
     blocks = [html for _receiver, html in home_blocks_wanted.send(
         current_app._get_current_object(), user=current_user._get_current_object()) if html]
     return render_template("core/home.html", campaigns=list(campaigns), counts=counts,

@@ -8,7 +8,7 @@ so the numbers cannot drift apart.
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, g, jsonify, request
 from flask_babel import gettext as _
 
 from fieldops.campaigns.models import Campaign
@@ -18,6 +18,14 @@ from fieldops.db import MAX_ID, db
 from fieldops.errors import NotFound
 from fieldops.extensions import csrf
 from fieldops.reports.progress import COMMUNE, LEVELS, PLACES, TEAM, Line, current_phase, progress
+from fieldops.scope import (
+    campaign_visible,
+    campaigns_in_scope,
+    commune_ids_in_scope,
+    hamlet_ids_in_scope,
+    teams_in_scope,
+    visible_communes,
+)
 from fieldops.teams.models import Team
 
 PER_PAGE, MAX_PER_PAGE = 50, 100
@@ -67,18 +75,24 @@ def _page(select) -> dict:
 
 
 def _campaign(campaign_id: int) -> Campaign | None:
-    return db.session.get(Campaign, campaign_id)
+    """Return the campaign if it exists and lies in the API user's area (None: answer 404)."""
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None or not campaign_visible(g.api_user, campaign):
+        return None
+    return campaign
 
 
 def campaign_json(campaign: Campaign) -> dict:
-    """Return a campaign with its phases, communes and services as the API shows it."""
+    """Return a campaign with its phases, communes and services as the API shows it (only the
+    communes of the API user's area)."""
     return {
         "id": campaign.id, "title": campaign.title, "plan_number": campaign.plan_number,
         "issuing_unit": campaign.issuing_unit,
         "start_date": campaign.start_date.isoformat(), "end_date": campaign.end_date.isoformat(),
         "phases": [{"id": p.id, "name": p.name, "start_date": p.start_date.isoformat(),
                     "end_date": p.end_date.isoformat()} for p in campaign.phases],
-        "communes": [{"id": c.id, "name": c.display_name} for c in campaign.communes],
+        "communes": [{"id": c.id, "name": c.display_name}
+                     for c in visible_communes(g.api_user, campaign)],
         "services": [{"id": s.id, "code": s.code, "name": s.name_vi}
                      for s in campaign.services],
     }
@@ -94,7 +108,9 @@ def line_json(line: Line) -> dict:
 
 
 def team_json(team: Team) -> dict:
-    """Return a team with its lead, size and hamlet assignments (no one's phone number)."""
+    """Return a team with its lead, size and hamlet assignments (no one's phone number; only
+    the hamlets of the API user's area)."""
+    hamlets = hamlet_ids_in_scope(g.api_user)
     return {
         "id": team.id, "campaign_id": team.campaign_id, "name": team.name,
         "lead": team.lead.full_name if team.lead else None,
@@ -104,14 +120,17 @@ def team_json(team: Team) -> dict:
                          "commune_id": a.hamlet.parent_id,
                          "start_date": a.start_date.isoformat(),
                          "end_date": a.end_date.isoformat(), "weekday": a.weekday}
-                        for a in sorted(team.assignments, key=lambda a: (a.start_date, a.id))],
+                        for a in sorted(team.assignments, key=lambda a: (a.start_date, a.id))
+                        if hamlets is None or a.hamlet_id in hamlets],
     }
 
 
 @api_bp.get("/api/campaigns")
 def list_campaigns():
     _only("page", "per_page")
-    page = _page(db.select(Campaign).order_by(Campaign.start_date.desc(), Campaign.id.desc()))
+    page = _page(campaigns_in_scope(
+        db.select(Campaign).order_by(Campaign.start_date.desc(), Campaign.id.desc()),
+        g.api_user))
     return jsonify({**page, "items": [campaign_json(c) for c in page["items"]]})
 
 
@@ -147,7 +166,7 @@ def get_progress(campaign_id: int):
         return error(_("Chiến dịch không có dịch vụ này."), 404)
     try:
         report = progress(campaign, phase, level=level, unit_id=unit_id, service_id=service_id,
-                          today=today)
+                          today=today, communes=commune_ids_in_scope(g.api_user))
     except NotFound:
         return error(_("Không có đơn vị này trong chiến dịch."), 404)
     return jsonify({
@@ -165,6 +184,7 @@ def list_teams(campaign_id: int):
     _only("page", "per_page")
     if _campaign(campaign_id) is None:
         return error(_("Không tìm thấy chiến dịch."), 404)
-    page = _page(db.select(Team).filter_by(campaign_id=campaign_id).order_by(Team.id))
+    page = _page(teams_in_scope(
+        db.select(Team).filter_by(campaign_id=campaign_id).order_by(Team.id), g.api_user))
     return jsonify({**page, "items": [team_json(t) for t in page["items"]]})
 

@@ -49,21 +49,27 @@ class Level:
     groups: list[Group]
 
 
-def levels(campaign: Campaign, *, today: date, service_id: int | None = None) -> list[Level]:
-    """Return the progress tables of every level, each phase side by side."""
+def levels(campaign: Campaign, *, today: date, service_id: int | None = None,
+           communes: set[int] | None = None) -> list[Level]:
+    """Return the progress tables of every level, each phase side by side (only the
+    `communes` of the viewer's area, if given)."""
     phases = list(campaign.phases)
 
     def reports(level: str, unit_id: int | None = None) -> list[Report]:
         return [progress(campaign, phase, level=level, unit_id=unit_id, service_id=service_id,
-                         today=today) for phase in phases]
+                         today=today, communes=communes) for phase in phases]
 
-    teams = list(db.session.execute(db.select(Team).filter_by(campaign_id=campaign.id)
-                                    .order_by(Team.id)).scalars())
+    by_team = reports(TEAMS)
+    listed = {line.key for report in by_team for line in report.lines}
+    teams = [t for t in db.session.execute(db.select(Team).filter_by(campaign_id=campaign.id)
+                                           .order_by(Team.id)).scalars()
+             if communes is None or f"t{t.id}" in listed]
+    shown = [c for c in campaign.communes if communes is None or c.id in communes]
     return [
         Level(_("Xã, phường"), [Group(None, reports(PLACES))]),
         Level(_("Thôn, ấp"), [Group(c.display_name, reports(COMMUNE, c.id))
-                              for c in by_name(campaign.communes)]),
-        Level(_("Đoàn"), [Group(None, reports(TEAMS))]),
+                              for c in by_name(shown)]),
+        Level(_("Đoàn"), [Group(None, by_team)]),
         Level(_("Thành viên"), [Group(t.name, reports(TEAM, t.id)) for t in teams]),
     ]
 
@@ -80,13 +86,14 @@ def _label(line: Line) -> str:
     return line.label or _("Chưa rõ thôn/ấp")
 
 
-def progress_workbook(campaign: Campaign, *, today: date, service_id: int | None = None) -> bytes:
+def progress_workbook(campaign: Campaign, *, today: date, service_id: int | None = None,
+                      communes: set[int] | None = None) -> bytes:
     """Return an .xlsx with a sheet per level: STT, Đơn vị, population 14+, and per phase the
     target, the result and the per cent, with bold totals (numbers, not formulas)."""
     book = Workbook()
     book.remove(book.active)
     phases = list(campaign.phases)
-    for level in levels(campaign, today=today, service_id=service_id):
+    for level in levels(campaign, today=today, service_id=service_id, communes=communes):
         _write_sheet(book.create_sheet(level.title[:31]), campaign, phases, level, today)
     buffer = io.BytesIO()
     book.save(buffer)
@@ -157,7 +164,8 @@ def _write_sheet(sheet, campaign: Campaign, phases: list[Phase], level: Level,
     sheet.print_options.horizontalCentered = True
 
 
-def progress_csv(campaign: Campaign, *, today: date, service_id: int | None = None) -> bytes:
+def progress_csv(campaign: Campaign, *, today: date, service_id: int | None = None,
+                 communes: set[int] | None = None) -> bytes:
     """Return every level's table as one long CSV (UTF-8 with BOM for Excel): a row per unit
     and phase, totals included, text safe from formula injection."""
     out = io.StringIO()
@@ -167,7 +175,7 @@ def progress_csv(campaign: Campaign, *, today: date, service_id: int | None = No
                      _("Nhân khẩu từ đủ 14 tuổi trở lên"), _("Giai đoạn"), _("Chỉ tiêu"),
                      _("Kết quả"), _("Tỷ lệ %")])
     phases = list(campaign.phases)
-    for level in levels(campaign, today=today, service_id=service_id):
+    for level in levels(campaign, today=today, service_id=service_id, communes=communes):
         for group in level.groups:
             parent = defuse(group.label or "")
             for number, (line, by_phase) in enumerate(_rows(group), start=1):

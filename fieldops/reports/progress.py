@@ -21,7 +21,7 @@ from fieldops.reports import confirmed
 from fieldops.reports.cascade import person_floor
 from fieldops.reports.models import DailyCount, Target
 from fieldops.reports.targets import settings_of
-from fieldops.teams.models import Team
+from fieldops.teams.models import Assignment, Team
 from fieldops.text import by_name
 
 GREEN, AMBER, RED, NONE = "green", "amber", "red", "none"
@@ -168,10 +168,18 @@ def _targets(phase: Phase, service_id: int | None) -> dict[tuple[str, int], int]
     return found
 
 
-def _hamlet_parents(campaign: Campaign) -> dict[int, int]:
+def _hamlet_parents(campaign: Campaign, communes: set[int] | None = None) -> dict[int, int]:
+    """Return {hamlet id: commune id} of the campaign's communes (those in `communes`, if
+    given: the viewer's area)."""
     rows = db.session.execute(sa.select(Area.id, Area.parent_id).where(
-        Area.level == HAMLET, Area.parent_id.in_([c.id for c in campaign.communes])))
+        Area.level == HAMLET, Area.parent_id.in_(
+            [c.id for c in campaign.communes if communes is None or c.id in communes])))
     return dict(rows.all())
+
+
+def _inside(groups: dict[tuple, int], parents: dict[int, int]) -> dict[tuple, int]:
+    """Keep the (hamlet, team, volunteer) groups whose hamlet is one of `parents`."""
+    return {key: n for key, n in groups.items() if key[0] in parents}
 
 
 def _rollup(groups: dict[tuple, int], level: str, parents: dict[int, int],
@@ -209,59 +217,75 @@ def _other_line(level: str, lines: list[Line], claimed: dict, proved: dict,
                 confirmed=rest_proved if lists else None, other=True)
 
 
-def _units(campaign: Campaign, level: str, unit_id: int | None, parents: dict[int, int]):
+def _units(campaign: Campaign, level: str, unit_id: int | None, parents: dict[int, int],
+           communes: set[int] | None = None):
     """Return the level's units as (line key, label, sum key, target key, drill, population),
     the scope's own target key and the burn-up chart's scope."""
+    shown = [c for c in campaign.communes if communes is None or c.id in communes]
+    # A viewer with an area: the chart counts only its hamlets, whatever the level.
+    area_series = {} if communes is None else {"hamlet_ids": list(parents)}
     if level == PLACES:
         units = [(f"a{c.id}", c.display_name, ("area", c.id), ("area", c.id), (COMMUNE, c.id),
-                  c.population_14plus) for c in by_name(campaign.communes)]
-        return units, None, {}
+                  c.population_14plus) for c in by_name(shown)]
+        return units, None, area_series
     if level == COMMUNE:
-        commune = next((c for c in campaign.communes if c.id == unit_id), None)
+        commune = next((c for c in shown if c.id == unit_id), None)
         if commune is None:
             raise NotFound()
         hamlets = by_name(a for a in commune.children if a.level == HAMLET)
         units = [(f"a{h.id}", h.display_name, ("area", h.id), ("area", h.id), None,
                   h.population_14plus) for h in hamlets]
         return units, ("area", commune.id), {"hamlet_ids": [h.id for h in hamlets]}
-    teams = list(db.session.execute(db.select(Team).filter_by(campaign_id=campaign.id)
-                                    .order_by(Team.id)).scalars())
+    stmt = db.select(Team).filter_by(campaign_id=campaign.id).order_by(Team.id)
+    if communes is not None:
+        # Teams sent to none of the viewer's hamlets are another area's business (a team not
+        # sent anywhere yet stays listed, as scope.teams_in_scope has it).
+        stmt = stmt.where(sa.or_(
+            Team.id.in_(db.select(Assignment.team_id).where(
+                Assignment.hamlet_id.in_(list(parents)))),
+            Team.id.not_in(db.select(Assignment.team_id))))
+    teams = list(db.session.execute(stmt).scalars())
     if level == TEAMS:
         return ([(f"t{t.id}", t.name, ("team", t.id), ("team", t.id), (TEAM, t.id), None)
-                 for t in teams], None, {"team_id": None})
+                 for t in teams], None, {"team_id": None, **area_series})
     team = next((t for t in teams if t.id == unit_id), None)
     if team is None:
         raise NotFound()
     units = [(f"m{m.id}", m.full_name, ("member", m.id), ("member", m.id), None, None)
              for m in team.people]
-    return units, ("team", team.id), {"team_id": team.id}
+    return units, ("team", team.id), {"team_id": team.id, **area_series}
 
 
 def progress(campaign: Campaign, phase: Phase, *, level: str = PLACES, unit_id: int | None = None,
-             service_id: int | None = None, today: date) -> Report:
+             service_id: int | None = None, today: date,
+             communes: set[int] | None = None) -> Report:
     """Return the progress table of a scope: the communes, one commune's hamlets, the teams,
-    or one team's members.
+    or one team's members; with `communes` (the viewer's area), only what happened there.
 
     Where the campaign has the police's lists, each line carries what members claim and what
     the lists confirm; "done" is the one the campaign counts.
     """
     settings = settings_of(campaign)
     elapsed, length, left = phase_clock(phase, today)
-    parents = _hamlet_parents(campaign)
+    parents = _hamlet_parents(campaign, communes)
     targets = _targets(phase, service_id)
     for area_id, value in confirmed.list_targets(campaign, phase, parents).items():
         targets.setdefault(("area", area_id), value)
-    units, own_key, series_scope = _units(campaign, level, unit_id, parents)
+    units, own_key, series_scope = _units(campaign, level, unit_id, parents, communes)
     member_of = None
     if level == TEAM:
         floor = person_floor(campaign, phase)
         team = db.session.get(Team, unit_id)
         member_of = {m.user_id: m.id for m in team.people if m.user_id}
-    claimed = _rollup(done_groups(campaign, phase, service_id), level, parents, unit_id,
-                      member_of)
+    groups = done_groups(campaign, phase, service_id)
+    if communes is not None:
+        groups = _inside(groups, parents)
+    claimed = _rollup(groups, level, parents, unit_id, member_of)
     lists = confirmed.uses_lists(campaign)
     # The lists' figures are read once, for the lines and for the chart.
     gone = confirmed.confirmed_rows(campaign, phase) if lists else []
+    if communes is not None:
+        gone = [row for row in gone if row[0] in parents]
     proved = (_rollup(confirmed.confirmed_groups(campaign, phase, gone), level, parents,
                       unit_id, member_of) if lists else {})
     confirmed_only = lists and confirmed.count_confirmed_only(campaign)
@@ -298,16 +322,17 @@ def progress(campaign: Campaign, phase: Phase, *, level: str = PLACES, unit_id: 
                   lists=lists, confirmed_only=confirmed_only)
 
 
-def hamlet_progress(campaign: Campaign, phase: Phase,
-                    service_id: int | None = None) -> dict[int, tuple[int, int | None]]:
-    """Return {hamlet id: (done, target)} for the map, targets None where none is set."""
+def hamlet_progress(campaign: Campaign, phase: Phase, service_id: int | None = None,
+                    communes: set[int] | None = None) -> dict[int, tuple[int, int | None]]:
+    """Return {hamlet id: (done, target)} for the map (the hamlets of `communes` only, if
+    given), targets None where none is set."""
     targets = _targets(phase, service_id)
     done: dict[int, int] = defaultdict(int)
     for (hamlet_id, _t, _v, _m), n in done_groups(campaign, phase, service_id).items():
         if hamlet_id:
             done[hamlet_id] += n
     return {hamlet_id: (done.get(hamlet_id, 0), targets.get(("area", hamlet_id)))
-            for hamlet_id in _hamlet_parents(campaign)}
+            for hamlet_id in _hamlet_parents(campaign, communes)}
 
 
 def current_phase(campaign: Campaign, today: date) -> Phase | None:

@@ -13,7 +13,6 @@ from fieldops.db import db
 from fieldops.errors import DomainError
 from fieldops.reports.models import FREEZE, RankingFreezeLog, RankingRow, RankingSnapshot
 from fieldops.reports.progress import PLACES, TEAM, TEAMS, progress
-from fieldops.teams.models import Team
 
 KINDS = ("commune", "team", "member")
 KIND_LABELS = {"commune": _l("Xã/phường"), "team": _l("Đoàn"), "member": _l("Cá nhân")}
@@ -68,19 +67,21 @@ def _rates(campaign: Campaign, phase: Phase) -> dict[tuple[str, int], int]:
     return found
 
 
-def live_ranking(campaign: Campaign, phase: Phase, *, today, service_id: int | None = None
-                 ) -> list[Ranked]:
+def live_ranking(campaign: Campaign, phase: Phase, *, today, service_id: int | None = None,
+                 communes: set[int] | None = None) -> list[Ranked]:
     """Return communes, teams and members ranked by per cent of target, as of now, with the
-    confirmation rate of the communes' and teams' spot-checked results."""
+    confirmation rate of the communes' and teams' spot-checked results (only what lies in
+    `communes`, the viewer's area, if given)."""
     rates = _rates(campaign, phase)
     ranked = _ranked("commune", progress(campaign, phase, level=PLACES, service_id=service_id,
-                                         today=today).lines, rates)
-    ranked += _ranked("team", progress(campaign, phase, level=TEAMS, service_id=service_id,
-                                       today=today).lines, rates)
+                                         today=today, communes=communes).lines, rates)
+    teams = progress(campaign, phase, level=TEAMS, service_id=service_id, today=today,
+                     communes=communes).lines
+    ranked += _ranked("team", teams, rates)
     people = []
-    for team in db.session.execute(db.select(Team).filter_by(campaign_id=campaign.id)).scalars():
-        people += progress(campaign, phase, level=TEAM, unit_id=team.id, service_id=service_id,
-                           today=today).lines
+    for team_id in [line.drill[1] for line in teams if line.drill]:
+        people += progress(campaign, phase, level=TEAM, unit_id=team_id, service_id=service_id,
+                           today=today, communes=communes).lines
     ranked += _ranked("member", people)
     return ranked
 

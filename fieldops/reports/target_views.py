@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -17,7 +18,13 @@ from fieldops.reports.forms import ConfirmForm, SettingsForm, TargetForm
 from fieldops.reports.models import ProgressSettings
 from fieldops.reports.progress import current_phase
 from fieldops.reports.views import bp
-from fieldops.teams.models import Member, Team
+from fieldops.scope import (
+    area_visible,
+    teams_in_scope,
+    visible_communes,
+    whole_campaign_visible,
+)
+from fieldops.teams.models import Member, Team, team_members
 from fieldops.text import by_name
 from fieldops.web import rules_flashed
 
@@ -46,19 +53,21 @@ def targets_page(campaign_id: int):
         return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
     phase, service_id = _phase(campaign), _service(campaign)
     commune_id = request.args.get("commune", type=int)
-    commune = next((c for c in campaign.communes if c.id == commune_id), None)
+    communes = visible_communes(current_user, campaign)
+    commune = next((c for c in communes if c.id == commune_id), None)
 
     def value(**unit):
         found = targets.find_target(phase, service_id=service_id, **unit)
         return found.value if found else None
 
     # Vietnamese order, as on every other page: Chi Lăng, Chí Hoà, ... Đông Hoà after Đa Kia.
-    rows = [(c, value(area=c)) for c in by_name(campaign.communes)]
+    rows = [(c, value(area=c)) for c in by_name(communes)]
     hamlets = [(h, value(area=h)) for h in by_name(cascade.hamlets_of(commune))] if commune \
         else []
     teams = [(t, value(team=t), [(m, value(member=m)) for m in t.people])
-             for t in db.session.execute(
-                 db.select(Team).filter_by(campaign_id=campaign.id).order_by(Team.id)).scalars()]
+             for t in db.session.execute(teams_in_scope(
+                 db.select(Team).filter_by(campaign_id=campaign.id).order_by(Team.id),
+                 current_user)).scalars()]
     settings = targets.settings_of(campaign)
     form = SettingsForm(data={"person_floor": settings.person_floor,
                               "phase_floor": _phase_floor(phase),
@@ -88,6 +97,20 @@ def _back(campaign: Campaign, phase, service_id, commune_id=None):
                             service=service_id, commune=commune_id))
 
 
+def _unit_visible(kind: str, obj) -> bool:
+    """Return whether a target's unit lies in the organizer's area (a member: through one of
+    their teams, led or joined)."""
+    if kind == "area":
+        return area_visible(current_user, obj.id)
+    stmt = db.select(Team.id)
+    if kind == "team":
+        stmt = stmt.where(Team.id == obj.id)
+    else:
+        stmt = stmt.where(sa.or_(Team.lead_member_id == obj.id, Team.id.in_(
+            db.select(team_members.c.team_id).where(team_members.c.member_id == obj.id))))
+    return db.session.execute(teams_in_scope(stmt, current_user)).first() is not None
+
+
 @bp.post("/campaigns/<int:campaign_id>/targets/set")
 @role_required(ORGANIZER)
 def set_target(campaign_id: int):
@@ -97,7 +120,7 @@ def set_target(campaign_id: int):
     kind, unit_id = request.form.get("kind"), request.form.get("unit", type=int)
     unit = {"area": Area, "team": Team, "member": Member}.get(kind or "")
     obj = db.session.get(unit, unit_id) if unit and unit_id else None
-    if obj is None:
+    if obj is None or not _unit_visible(kind, obj):
         abort(404)
     commune_id = request.form.get("commune", type=int)
     if not form.validate_on_submit():
@@ -127,20 +150,24 @@ def cascade_targets(campaign_id: int):
     with rules_flashed():
         if team_id:
             team = db.session.get(Team, team_id)
-            if team is None or team.campaign_id != campaign.id:
+            if team is None or team.campaign_id != campaign.id \
+                    or not _unit_visible("team", team):
                 abort(404)
             shares = cascade.cascade_to_members(phase, team, user=current_user,
                                                 service_id=service_id)
             message = _("Đã chia chỉ tiêu %(team)s cho %(n)s người.", team=team.name,
                         n=len(shares))
         elif commune_id:
-            commune = next((c for c in campaign.communes if c.id == commune_id), None)
+            commune = next((c for c in visible_communes(current_user, campaign)
+                            if c.id == commune_id), None)
             if commune is None:
                 abort(404)
             shares = cascade.cascade_to_hamlets(phase, commune, user=current_user,
                                                 service_id=service_id)
             message = _("Đã chia chỉ tiêu cho %(n)s thôn/ấp.", n=len(shares))
         else:
+            if not whole_campaign_visible(current_user, campaign):
+                abort(404)  # the campaign's whole target is shared by areas beyond this one
             shares = cascade.cascade_to_teams(campaign, phase, user=current_user,
                                               service_id=service_id)
             message = _("Đã giao chỉ tiêu cho %(n)s đoàn.", n=len(shares))
@@ -153,6 +180,8 @@ def cascade_targets(campaign_id: int):
 def save_settings(campaign_id: int):
     campaign = db.get_or_404(Campaign, campaign_id)
     phase, service_id = _phase(campaign), _service(campaign)
+    if not whole_campaign_visible(current_user, campaign):
+        abort(404)  # the settings hold for every commune of the campaign
     form = SettingsForm()
     if form.validate_on_submit() and form.amber_percent.data <= form.green_percent.data:
         settings = db.session.get(ProgressSettings, campaign.id) or ProgressSettings(

@@ -35,6 +35,7 @@ from fieldops.reports.progress import (
     hamlet_progress,
     progress,
 )
+from fieldops.scope import commune_ids_in_scope
 from fieldops.teams import maps
 from fieldops.teams.models import Team
 
@@ -80,7 +81,7 @@ def progress_page(campaign_id: int):
         return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
     phase, level, unit_id, service_id, today = _scope(campaign)
     report = progress(campaign, phase, level=level, unit_id=unit_id, service_id=service_id,
-                      today=today)
+                      today=today, communes=commune_ids_in_scope(current_user))
     unit = None
     if level == COMMUNE:
         unit = db.session.get(Area, unit_id)
@@ -102,7 +103,8 @@ def progress_excel(campaign_id: int):
     campaign = db.get_or_404(Campaign, campaign_id)
     service_id = request.args.get("service", type=int) or None
     today = local_today()
-    body = excel.progress_workbook(campaign, today=today, service_id=service_id)
+    body = excel.progress_workbook(campaign, today=today, service_id=service_id,
+                                   communes=commune_ids_in_scope(current_user))
     name = f"tien-do-{campaign.id}-{today:%Y%m%d}.xlsx"
     return Response(body, headers={"Content-Disposition": f'attachment; filename="{name}"'},
                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -114,7 +116,8 @@ def progress_csv(campaign_id: int):
     campaign = db.get_or_404(Campaign, campaign_id)
     service_id = request.args.get("service", type=int) or None
     today = local_today()
-    body = excel.progress_csv(campaign, today=today, service_id=service_id)
+    body = excel.progress_csv(campaign, today=today, service_id=service_id,
+                              communes=commune_ids_in_scope(current_user))
     name = f"tien-do-{campaign.id}-{today:%Y%m%d}.csv"
     return Response(body, headers={"Content-Disposition": f'attachment; filename="{name}"'},
                     mimetype="text/csv; charset=utf-8")
@@ -128,7 +131,8 @@ def ranking_page(campaign_id: int):
         abort(404)
     phase, _level, _unit, service_id, today = _scope(campaign)
     snapshot = ranking.snapshot_of(phase)
-    live = ranking.live_ranking(campaign, phase, today=today, service_id=service_id)
+    live = ranking.live_ranking(campaign, phase, today=today, service_id=service_id,
+                                communes=commune_ids_in_scope(current_user))
     return render_template("reports/ranking.html", campaign=campaign, phase=phase, live=live,
                            snapshot=snapshot, kinds=ranking.KIND_LABELS, form=ConfirmForm(),
                            ended=phase_end.has_ended(phase, today),
@@ -162,7 +166,7 @@ def progress_map(campaign_id: int):
 def progress_geojson(campaign_id: int):
     campaign = db.get_or_404(Campaign, campaign_id)
     phase, _level, _unit, service_id, _today = _scope(campaign)
-    figures = hamlet_progress(campaign, phase, service_id)
+    figures = hamlet_progress(campaign, phase, service_id, commune_ids_in_scope(current_user))
     # The teams map's features, recoloured: same shapes, popup and script, colour = per cent.
     collection = maps.hamlet_features(campaign, viewer=current_user)
     for feature in collection["features"]:

@@ -25,6 +25,7 @@ from markupsafe import escape
 from fieldops.areas.models import HAMLET, KINDS, Area
 from fieldops.campaigns.models import Campaign
 from fieldops.db import db
+from fieldops.scope import visible_communes
 from fieldops.teams.assignments import active_on, campaign_assignments, describe
 from fieldops.teams.models import Assignment, Member, Team, team_members
 from fieldops.teams.services import teams_of
@@ -69,7 +70,8 @@ def hamlet_features(campaign: Campaign, *, viewer, team_id: int | None = None,
                         "lead": t.lead.full_name if t.lead else None,
                         "phone": t.lead.phone if t.lead and (organizer or t.id in own) else None}
                  for t in teams.values()}
-    communes = {c.id: c.display_name for c in campaign.communes}
+    # A viewer with an area sees the hamlets of its communes only.
+    communes = {c.id: c.display_name for c in visible_communes(viewer, campaign)}
     words: dict[tuple, str] = {}
     by_hamlet: dict[int, list[tuple[int, str]]] = {}
     for a in campaign_assignments(campaign.id):

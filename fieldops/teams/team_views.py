@@ -11,6 +11,7 @@ from fieldops.auth.models import ORGANIZER
 from fieldops.campaigns.models import Campaign
 from fieldops.db import db
 from fieldops.forms import choices
+from fieldops.scope import team_visible
 from fieldops.teams import rules, services
 from fieldops.teams.assignments import describe
 from fieldops.teams.forms import ConfirmForm, RequirementForm, RulesForm, TeamForm
@@ -35,7 +36,7 @@ def can_see_phones(team: Team) -> bool:
 @login_required
 def index(campaign_id: int):
     campaign = db.get_or_404(Campaign, campaign_id)
-    teams = services.teams_of(campaign)
+    teams = [t for t in services.teams_of(campaign) if team_visible(current_user, t.id)]
     own = {t.id for t in services.teams_of_user(campaign, current_user)}
     # A team lead sees their own team first.
     teams.sort(key=lambda t: (t.id not in own, t.id))
