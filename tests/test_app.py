@@ -119,7 +119,11 @@ def _terminate(database_url: str, backend: int) -> None:
 
     admin = sa.create_engine(database_url)
     with admin.connect() as connection:
-        connection.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+        # Wait (up to 5 s) until the backend is gone: without the timeout the signal is only
+        # sent, and on a loaded machine the request could still run on the dying connection.
+        gone = connection.execute(sa.text("SELECT pg_terminate_backend(:pid, 5000)"),
+                                  {"pid": backend}).scalar_one()
+        assert gone, "the backend outlived pg_terminate_backend's 5 s"
     admin.dispose()
 
 
@@ -161,6 +165,7 @@ def test_a_connection_dropped_while_pooled_fails_no_request(app, database_url, u
     }
     for name, send in requests.items():
         with busy.app_context():
+            db.engine.dispose()  # each kind of request starts from one fresh pooled connection
             # The pool's one connection, about to be handed to the request.
             backend = db.session.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
             db.session.remove()
