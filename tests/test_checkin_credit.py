@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from datetime import timedelta
 
@@ -158,3 +160,14 @@ def test_the_api_credits_a_member_on_behalf(app, client, scene):
     assert answer.status_code == 201
     assert answer.json["credited_member_id"] == scene.extra["guide"]
     assert answer.json["on_behalf"] is True
+
+
+def test_the_export_names_the_credited_guide(app, scene):
+    with app.test_request_context():
+        recorded(scene, "tnv1", 1, hamlet="Chợ", credited=scene.extra["guide"])
+        recorded(scene, "tnv1", 2, hamlet="Chợ")
+        db.session.commit()
+    body = signed_in(app, "toch").get("/registrations/export.csv").data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body)))
+    assert rows[0][-1] == "Người hướng dẫn"
+    assert sorted(row[-1] for row in rows[1:]) == ["", "Bà Chín Không Máy"]

@@ -37,7 +37,7 @@ from fieldops.checkin.models import (
 from fieldops.clock import LOCAL_TZ, TIME_ZONE_NAME
 from fieldops.db import db
 from fieldops.events.models import HelpDesk
-from fieldops.teams.models import Team
+from fieldops.teams.models import Member, Team
 
 # A spreadsheet runs a cell starting with these as a formula: =HYPERLINK(...), +cmd, @SUM...
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -46,15 +46,16 @@ _FORMULA_FIRST = frozenset(_FORMULA_STARTS)
 TEXT_COLUMNS = ("citizen_id", "phone")
 #: text columns someone typed or named, which defuse may have prefixed with an apostrophe
 _TYPED_COLUMNS = ("campaign", "place", "full_name", "hamlet", "volunteer", "services",
-                  "void_reason")
+                  "void_reason", "guide")
 BATCH = 2000
-_WIDTHS = (8, 17, 17, 14, 14, 28, 24, 8, 26, 13, 15, 9, 18, 22, 50, 24)
+_WIDTHS = (8, 17, 17, 14, 14, 28, 24, 8, 26, 13, 15, 9, 18, 22, 50, 24, 24)
 #: the columns after the id and the two times, as stored
 _COLUMNS = (Registration.status, Registration.source, Registration.campaign_id,
             Registration.desk_id, Registration.team_id, Registration.queue_number,
             Registration.full_name, Registration.phone, Registration.citizen_id_last4,
             Registration.citizen_id_encrypted, Registration.birth_year, Registration.hamlet_id,
-            Registration.volunteer_id, Registration.void_reason)
+            Registration.volunteer_id, Registration.void_reason,
+            Registration.credited_member_id)
 
 
 def _local_minute(column, dialect: str):
@@ -92,7 +93,7 @@ def columns() -> list[tuple[str, str]]:
         ("phone", _("Số điện thoại")), ("citizen_id", _("Số CCCD")),
         ("birth_year", _("Năm sinh")), ("hamlet", _("Thôn/ấp")),
         ("volunteer", _("Người ghi nhận")), ("services", _("Dịch vụ và kết quả")),
-        ("void_reason", _("Lý do hủy")),
+        ("void_reason", _("Lý do hủy")), ("guide", _("Người hướng dẫn")),
     ]
 
 
@@ -142,6 +143,8 @@ def rows(select: sa.Select, reveal: bool = False,
     campaigns, desks = _Labels(Campaign, lambda c: c.title), _Labels(HelpDesk, lambda d: d.name)
     teams, hamlets = _Labels(Team, lambda t: t.name), _Labels(Area, lambda a: a.display_name)
     volunteers = _Labels(User, lambda u: u.full_name)
+    # the member credited as "người hướng dẫn", when someone was chosen
+    guides = _Labels(Member, lambda m: m.full_name)
     service_names, outcomes = {}, {}
     statuses = {key: str(label) for key, label in STATUS_LABELS.items()}
     sources = {key: str(label) for key, label in SOURCE_LABELS.items()}
@@ -156,7 +159,7 @@ def rows(select: sa.Select, reveal: bool = False,
                                 outcomes)
         for (id_, created_at, recorded_at, status, source, campaign_id, desk_id, team_id,
              queue_number, full_name, phone, last4, encrypted, birth_year, hamlet_id,
-             volunteer_id, void_reason) in batch:
+             volunteer_id, void_reason, credited_member_id) in batch:
             citizen_id = mask(last4)
             if reveal and encrypted:
                 citizen_id = crypto.decrypt(encrypted) or citizen_id
@@ -165,7 +168,7 @@ def rows(select: sa.Select, reveal: bool = False,
                    desks[desk_id] if desk_id is not None else teams[team_id], queue_number,
                    defuse(full_name), defuse(phone), citizen_id, birth_year,
                    hamlets[hamlet_id], volunteers[volunteer_id], defuse(services.get(id_, "")),
-                   defuse(void_reason)]
+                   defuse(void_reason), guides[credited_member_id]]
         last, done = batch[-1][0], done + len(batch)
         if progress is not None:
             progress(done)
@@ -194,7 +197,7 @@ def write_xlsx(export_rows: Iterator[list], target: IO[bytes]) -> None:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Đăng ký"))
     keys = [key for key, _heading in columns()]
-    for letter, width in zip("ABCDEFGHIJKLMNOP", _WIDTHS, strict=True):
+    for letter, width in zip("ABCDEFGHIJKLMNOPQ", _WIDTHS, strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
     sheet.append([heading for _key, heading in columns()])
