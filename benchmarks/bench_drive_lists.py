@@ -26,13 +26,14 @@ import json
 import os
 import random
 import resource
-import secrets
 import statistics
 import sys
 import tempfile
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
+
+from clients import scratch_postgresql
 
 ROOT = Path(__file__).resolve().parent.parent
 HAMLETS = 8
@@ -350,7 +351,6 @@ def main() -> None:
                         help="a PostgreSQL database to connect to for CREATE DATABASE")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    import sqlalchemy as sa
 
     started = time.monotonic()
     results = []
@@ -359,18 +359,8 @@ def main() -> None:
         if not args.postgresql_only:
             results.append(bench_database("sqlite", f"sqlite:///{Path(tmp) / 'bench.db'}", args))
         if not args.sqlite_only:
-            name = f"fieldops_bench_{secrets.token_hex(4)}"
-            pg = args.pg.replace("postgresql://", "postgresql+psycopg://", 1)
-            admin = sa.create_engine(pg, isolation_level="AUTOCOMMIT")
-            with admin.connect() as connection:
-                connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-            try:
-                url = sa.make_url(pg).set(database=name).render_as_string(hide_password=False)
+            with scratch_postgresql(args.pg) as url:
                 results.append(bench_database("postgresql", url, args))
-            finally:
-                with admin.connect() as connection:
-                    connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-                admin.dispose()
     _print(results, args)
     print(json.dumps({"benchmark": "drive_lists", "rows": args.rows, "xlsx": args.xlsx,
                       "rounds": args.rounds,

@@ -5,6 +5,7 @@ Loopback only; every loop is bounded.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import http.cookiejar
 import re
@@ -15,6 +16,26 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+
+
+@contextlib.contextmanager
+def scratch_postgresql(admin_url: str):
+    """Create a PostgreSQL database of its own for one benchmark run; yield its URL, drop it
+    (with FORCE: the app's pool may still hold connections) whatever happens."""
+    import sqlalchemy as sa
+
+    name = f"fieldops_bench_{secrets.token_hex(4)}"
+    pg = admin_url.replace("postgresql://", "postgresql+psycopg://", 1)
+    admin = sa.create_engine(pg, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield sa.make_url(pg).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
 
 #: at most this many check-ins per run, whatever the rate and the length of what is measured
 MAX_CHECKINS = 5000
