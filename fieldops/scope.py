@@ -8,6 +8,7 @@ lies outside answers 404, never 403: a commune officer must not learn what exist
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -162,9 +163,29 @@ def _campaign_of(name: str, value: int) -> int | None:
     return db.session.execute(stmt).scalar_one_or_none()
 
 
+# URL argument name -> a function giving (campaign id, place id) of the object it names, or
+# None when no such object exists (the view answers its own 404 then). Each feature registers
+# the objects its URLs name, so the one guard below covers every page.
+_OWNERS: dict[str, Callable[[int], tuple[int | None, int | None] | None]] = {}
+
+
+def url_owner(name: str):
+    """Register how to find the campaign and place of the object a URL argument names."""
+    def register(find: Callable[[int], tuple[int | None, int | None] | None]):
+        _OWNERS[name] = find
+        return find
+    return register
+
+
+def owner_row(stmt: sa.Select) -> tuple[int | None, int | None] | None:
+    """Run a select of (campaign id, place id) for one object: a helper for url_owner."""
+    row = db.session.execute(stmt).first()
+    return None if row is None else (row[0], row[1])
+
+
 def guard_url(user: User | None, view_args: dict | None) -> None:
-    """Answer 404 when a URL names a campaign, event, desk, team or place (area, commune,
-    hamlet) outside the user's area."""
+    """Answer 404 when a URL names a campaign, event, desk, team, place (area, commune,
+    hamlet) or any object a feature registered with url_owner outside the user's area."""
     if getattr(user, "area_id", None) is None or not view_args:
         return
     from fieldops.campaigns.models import Campaign
@@ -175,6 +196,14 @@ def guard_url(user: User | None, view_args: dict | None) -> None:
     for name in ("event_id", "desk_id", "team_id"):
         if view_args.get(name):
             campaign_ids.append(_campaign_of(name, view_args[name]))
+    for name, find in _OWNERS.items():
+        if view_args.get(name):
+            owner = find(view_args[name])
+            if owner is None:
+                continue
+            campaign_ids.append(owner[0])
+            if owner[1] is not None and not area_visible(user, owner[1]):
+                abort(404)
     for campaign_id in campaign_ids:
         campaign = db.session.get(Campaign, campaign_id) if campaign_id else None
         if campaign is not None and not campaign_visible(user, campaign):
