@@ -9,6 +9,7 @@ lies outside answers 404, never 403: a commune officer must not learn what exist
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -48,6 +49,12 @@ def _tree(user: User | None) -> dict[int, str] | None:
     if area_id not in cache:
         cache[area_id] = _subtree(area_id)
     return cache[area_id]
+
+
+def detached(user: User | None) -> SimpleNamespace:
+    """Return a stand-in carrying only the user's area: for work that outlives the request's
+    session (a streamed export, an upload's plan made again later)."""
+    return SimpleNamespace(area_id=getattr(user, "area_id", None))
 
 
 def area_ids_in_scope(user: User | None) -> set[int] | None:
@@ -128,6 +135,42 @@ def team_visible(user: User | None, team_id: int) -> bool:
     from fieldops.teams.models import Team
 
     stmt = teams_in_scope(sa.select(Team.id).where(Team.id == team_id), user)
+    return db.session.execute(stmt).first() is not None
+
+
+def users_in_scope(stmt: sa.Select, user: User | None) -> sa.Select:
+    """Narrow a select of accounts to those whose area lies in the user's area."""
+    ids = area_ids_in_scope(user)
+    if ids is None:
+        return stmt
+    from fieldops.auth.models import User
+
+    return stmt.where(User.area_id.in_(ids))
+
+
+def members_in_scope(stmt: sa.Select, user: User | None) -> sa.Select:
+    """Narrow a select of members to those on or leading a team in the user's area, linked to
+    an account in it, or on no team at all (a member just added must stay in the list)."""
+    if area_ids_in_scope(user) is None:
+        return stmt
+    from fieldops.auth.models import User as Account
+    from fieldops.teams.models import Member, Team, team_members
+
+    teams = teams_in_scope(sa.select(Team.id), user)
+    return stmt.where(sa.or_(
+        Member.id.in_(sa.select(team_members.c.member_id).where(team_members.c.team_id.in_(teams))),
+        Member.id.in_(sa.select(Team.lead_member_id).where(Team.id.in_(teams))),
+        Member.user_id.in_(users_in_scope(sa.select(Account.id), user)),
+        sa.and_(Member.id.not_in(sa.select(team_members.c.member_id)),
+                Member.id.not_in(sa.select(Team.lead_member_id).where(
+                    Team.lead_member_id.is_not(None))))))
+
+
+def member_visible(user: User | None, member_id: int) -> bool:
+    """Return whether a member lies in the user's area (see members_in_scope)."""
+    from fieldops.teams.models import Member
+
+    stmt = members_in_scope(sa.select(Member.id).where(Member.id == member_id), user)
     return db.session.execute(stmt).first() is not None
 
 

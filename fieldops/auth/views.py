@@ -15,7 +15,7 @@ from fieldops.auth.models import ORGANIZER, User
 from fieldops.db import db
 from fieldops.forms import choices
 from fieldops.ratelimit import per_address
-from fieldops.scope import area_ids_in_scope, area_visible
+from fieldops.scope import area_visible, users_in_scope
 from fieldops.web import rules_flashed, rules_on
 
 bp = Blueprint("auth", __name__)
@@ -72,11 +72,7 @@ def change_password():
 
 def _users_in_scope():
     """Return a select of the accounts the organizer manages: those inside their area."""
-    stmt = db.select(User)
-    ids = area_ids_in_scope(current_user)
-    if ids is not None:
-        stmt = stmt.where(User.area_id.in_(ids))
-    return stmt
+    return users_in_scope(db.select(User), current_user)
 
 
 def _user_or_404(user_id: int) -> User:

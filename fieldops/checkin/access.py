@@ -13,7 +13,7 @@ from fieldops.campaigns.models import Campaign
 from fieldops.checkin.models import NOT_COUNTED, AuditEntry, Registration
 from fieldops.db import db
 from fieldops.events.models import HelpDesk, LaunchEvent, desk_staff
-from fieldops.scope import campaigns_in_scope, registrations_in_scope
+from fieldops.scope import campaign_visible, campaigns_in_scope, registrations_in_scope
 from fieldops.teams.models import Assignment, Member, Team, team_members
 
 
@@ -65,8 +65,11 @@ def by_date(desks: list[HelpDesk], today: date) -> list[HelpDesk]:
 
 
 def can_work_desk(user: User, desk: HelpDesk) -> bool:
-    """Return whether the user may call and record at a desk."""
-    return user.role == ORGANIZER or any(s.id == user.id for s in desk.staff)
+    """Return whether the user may call and record at a desk (an organizer: any desk of a
+    campaign in their area)."""
+    if user.role == ORGANIZER:
+        return campaign_visible(user, desk.event.campaign)
+    return any(s.id == user.id for s in desk.staff)
 
 
 def hamlets_today(team: Team, day: date) -> list[Area]:

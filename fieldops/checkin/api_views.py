@@ -23,6 +23,7 @@ from fieldops.db import MAX_ID, db
 from fieldops.errors import DomainError
 from fieldops.events.models import HelpDesk
 from fieldops.extensions import csrf
+from fieldops.scope import campaign_visible
 from fieldops.teams.models import Team
 from fieldops.web import rules_checked
 
@@ -218,8 +219,8 @@ def get_registration(registration_id: int):
 @bp.get("/api/desks/<int:desk_id>/queue")
 def desk_queue(desk_id: int):
     desk = db.session.get(HelpDesk, desk_id)
-    if desk is None:
-        return error(_("Không có bàn này."), 404)
+    if desk is None or not campaign_visible(g.api_user, desk.event.campaign):
+        return error(_("Không có bàn này."), 404)  # outside the area: as if it did not exist
     if not access.can_work_desk(g.api_user, desk):
         return error(_("Bạn không trực ở bàn này."), 403)
     day = local_today()

@@ -15,10 +15,11 @@ from flask_babel import lazy_gettext as _l
 
 from fieldops.auth.models import User
 from fieldops.checkin.exports import defuse
-from fieldops.checkin.models import AuditEntry
+from fieldops.checkin.models import AuditEntry, Registration
 from fieldops.clock import LOCAL_TZ, local_day_bounds
 from fieldops.db import db
 from fieldops.forms import parse_vn_date
+from fieldops.scope import area_ids_in_scope, registrations_in_scope, users_in_scope
 
 PAGE_SIZE = 50
 
@@ -110,9 +111,21 @@ class AuditFilters:
         return out
 
 
-def narrowed(filters: AuditFilters) -> sa.Select:
-    """Return the log's entries narrowed by the filters, newest first."""
-    stmt = db.select(AuditEntry)
+def in_scope(stmt: sa.Select, viewer: User | None) -> sa.Select:
+    """Narrow entries to the viewer's area: those about a registration they may see, and those
+    about none made by an account of their area."""
+    if viewer is None or area_ids_in_scope(viewer) is None:
+        return stmt
+    return stmt.where(sa.or_(
+        AuditEntry.registration_id.in_(registrations_in_scope(
+            sa.select(Registration.id), viewer)),
+        sa.and_(AuditEntry.registration_id.is_(None),
+                AuditEntry.user_id.in_(users_in_scope(sa.select(User.id), viewer)))))
+
+
+def narrowed(filters: AuditFilters, viewer: User | None = None) -> sa.Select:
+    """Return the log's entries narrowed by the filters (and the viewer's area), newest first."""
+    stmt = in_scope(db.select(AuditEntry), viewer)
     if filters.action:
         stmt = stmt.where(AuditEntry.action == filters.action)
     if filters.user_id:
@@ -126,10 +139,11 @@ def narrowed(filters: AuditFilters) -> sa.Select:
     return stmt.order_by(AuditEntry.id.desc())
 
 
-def page(filters: AuditFilters, before: int | None) -> tuple[list[AuditEntry], int | None]:
+def page(filters: AuditFilters, before: int | None,
+         viewer: User | None = None) -> tuple[list[AuditEntry], int | None]:
     """Return one page of entries older than `before` (by id: no OFFSET to skip over) and
     the id to pass for the next page (None on the last)."""
-    stmt = narrowed(filters)
+    stmt = narrowed(filters, viewer)
     if before:
         stmt = stmt.where(AuditEntry.id < before)
     rows = list(db.session.execute(
@@ -139,17 +153,19 @@ def page(filters: AuditFilters, before: int | None) -> tuple[list[AuditEntry], i
     return rows, (rows[-1].id if more else None)
 
 
-def count(filters: AuditFilters) -> int:
+def count(filters: AuditFilters, viewer: User | None = None) -> int:
     """Return how many entries the filters keep."""
-    stmt = narrowed(filters).with_only_columns(sa.func.count()).order_by(None)
+    stmt = narrowed(filters, viewer).with_only_columns(sa.func.count()).order_by(None)
     return db.session.execute(stmt).scalar_one()
 
 
-def users() -> list[User]:
-    """Return the users who appear in the log, by name."""
+def users(viewer: User | None = None) -> list[User]:
+    """Return the users who appear in the log (of the viewer's area, when given), by name."""
     ids = db.select(AuditEntry.user_id).where(AuditEntry.user_id.is_not(None)).distinct()
-    return list(db.session.execute(
-        db.select(User).where(User.id.in_(ids)).order_by(User.full_name)).scalars())
+    stmt = db.select(User).where(User.id.in_(ids))
+    if viewer is not None:
+        stmt = users_in_scope(stmt, viewer)
+    return list(db.session.execute(stmt.order_by(User.full_name)).scalars())
 
 
 def _when(value: datetime) -> str:
@@ -158,7 +174,8 @@ def _when(value: datetime) -> str:
     return f"{local.day:02}/{local.month:02}/{local.year} {local.hour:02}:{local.minute:02}"
 
 
-def csv_chunks(filters: AuditFilters, batch: int = 1000) -> Iterator[bytes]:
+def csv_chunks(filters: AuditFilters, batch: int = 1000,
+               viewer: User | None = None) -> Iterator[bytes]:
     """Yield the filtered log as CSV (BOM, headings, then rows) read in batches of plain
     columns, so memory stays flat on a long log."""
     out = io.StringIO()
@@ -166,7 +183,8 @@ def csv_chunks(filters: AuditFilters, batch: int = 1000) -> Iterator[bytes]:
     out.write("\ufeff")
     writer.writerow([_("Mã"), _("Thời điểm"), _("Người thực hiện"), _("Tên đăng nhập"),
                      _("Việc"), _("Hồ sơ"), _("Chi tiết"), _("Địa chỉ IP")])
-    stmt = narrowed(filters).outerjoin(User, User.id == AuditEntry.user_id).with_only_columns(
+    stmt = narrowed(filters, viewer).outerjoin(
+        User, User.id == AuditEntry.user_id).with_only_columns(
         AuditEntry.id, AuditEntry.logged_at, User.full_name, User.username, AuditEntry.action,
         AuditEntry.registration_id, AuditEntry.detail, AuditEntry.remote_addr)
     # Translated once: a lazy string looked up on every row cost more than the row itself.

@@ -12,6 +12,7 @@ from fieldops.auth.models import ORGANIZER
 from fieldops.checkin import access, audit_log
 from fieldops.checkin.views import bp
 from fieldops.clock import now_utc
+from fieldops.scope import detached
 
 
 @bp.get("/audit")
@@ -19,10 +20,12 @@ from fieldops.clock import now_utc
 def audit_log_page():
     filters = audit_log.AuditFilters.from_args(request.args)
     before = request.args.get("before", "")
-    entries, next_before = audit_log.page(filters, int(before) if before.isdigit() else None)
+    viewer = current_user._get_current_object()
+    entries, next_before = audit_log.page(
+        filters, int(before) if before.isdigit() else None, viewer)
     response = Response(render_template(
         "checkin/audit.html", entries=entries, next_before=next_before, filters=filters,
-        args=filters.as_args(), users=audit_log.users(), actions=audit_log.ACTIONS,
+        args=filters.as_args(), users=audit_log.users(viewer), actions=audit_log.ACTIONS,
         paged=before.isdigit(), action_label=audit_log.action_label,
         detail_text=audit_log.detail_text))
     response.headers["Cache-Control"] = "no-store"
@@ -35,10 +38,11 @@ def audit_export():
     filters = audit_log.AuditFilters.from_args(request.args)
     # The log of who read personal data is itself personal data: its export is logged too,
     # before it is read, so the file holds its own line when the filters keep it.
-    entry = access.audit("audit_export", current_user)
-    entry.detail = json.dumps({"format": "csv", "rows": audit_log.count(filters),
+    viewer = current_user._get_current_object()
+    entry = access.audit("audit_export", viewer)
+    entry.detail = json.dumps({"format": "csv", "rows": audit_log.count(filters, viewer),
                                **filters.as_args()}, ensure_ascii=False)
-    response = Response(stream_with_context(audit_log.csv_chunks(filters)),
+    response = Response(stream_with_context(audit_log.csv_chunks(filters, viewer=detached(viewer))),
                         mimetype="text/csv; charset=utf-8")
     name = f"nhat-ky-{now_utc().strftime('%Y%m%d-%H%M')}.csv"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -16,13 +16,18 @@ from fieldops.checkin.models import RefusedSubmission
 from fieldops.checkin.views import bp
 from fieldops.db import db
 from fieldops.events.models import HelpDesk
+from fieldops.scope import hamlet_ids_in_scope
 from fieldops.web import rules_flashed
 
 
 @bp.app_template_global()
 def refusals_waiting(desk: HelpDesk | None = None, campaign: Campaign | None = None) -> int:
-    """Return how many refused check-ins of a desk or campaign wait for someone (for badges)."""
-    return refusals.waiting_count(desk=desk, campaign=campaign)
+    """Return how many refused check-ins of a desk or campaign wait for someone (for badges):
+    those in the viewer's area, as the lists show."""
+    if hamlet_ids_in_scope(current_user) is None:
+        return refusals.waiting_count(desk=desk, campaign=campaign)
+    rows = refusals.for_desk(desk) if desk is not None else refusals.for_campaign(campaign)
+    return sum(1 for r in refusals.visible(current_user, rows) if r.resolution is None)
 
 
 def _page(rows, **context):
@@ -41,19 +46,22 @@ def desk_refusals(desk_id: int):
     desk = db.get_or_404(HelpDesk, desk_id)
     if not access.can_work_desk(current_user, desk):
         abort(403)
-    return _page(refusals.for_desk(desk), desk=desk, campaign=None, back="desk")
+    return _page(refusals.visible(current_user, refusals.for_desk(desk)), desk=desk,
+                 campaign=None, back="desk")
 
 
 @bp.get("/checkin/campaigns/<int:campaign_id>/refusals")
 @role_required(ORGANIZER)
 def campaign_refusals(campaign_id: int):
     campaign = db.get_or_404(Campaign, campaign_id)
-    return _page(refusals.for_campaign(campaign), desk=None, campaign=campaign,
-                 back="campaign")
+    return _page(refusals.visible(current_user, refusals.for_campaign(campaign)), desk=None,
+                 campaign=campaign, back="campaign")
 
 
 def _refusal_for_user(refusal_id: int) -> RefusedSubmission:
     refusal = db.get_or_404(RefusedSubmission, refusal_id)
+    if not refusals.in_scope(current_user, refusal):
+        abort(404)  # outside the area: as if it did not exist
     if not refusals.can_follow_up(current_user, refusal):
         abort(403)
     return refusal

@@ -40,6 +40,7 @@ from fieldops.clock import local_today, now_utc
 from fieldops.db import db
 from fieldops.errors import DomainError
 from fieldops.events.models import HelpDesk
+from fieldops.scope import campaign_visible, hamlet_ids_in_scope, whole_campaign_visible
 from fieldops.text import fold
 
 QUEUED, DISMISSED = "queued", "dismissed"
@@ -76,10 +77,31 @@ def shown(refusal: RefusedSubmission) -> Shown:
                  values.get("hamlet_id"), [int(s) for s in services if s])
 
 
-def can_follow_up(user: User, refusal: RefusedSubmission) -> bool:
-    """Organizers follow up every refusal; desk staff those of their desk."""
-    if user.role == ORGANIZER:
+def in_scope(user: User, refusal: RefusedSubmission) -> bool:
+    """Return whether a refusal lies in the user's area: the hamlet typed does; without one, a
+    desk's refusal goes with its desk (its campaign is visible) and any other with the whole
+    campaign, as registrations do."""
+    hamlets = hamlet_ids_in_scope(user)
+    if hamlets is None:
         return True
+    campaign = db.session.get(Campaign, refusal.campaign_id) if refusal.campaign_id else None
+    if campaign is None or not campaign_visible(user, campaign):
+        return False
+    hamlet_id = shown(refusal).hamlet_id
+    if hamlet_id:
+        return int(hamlet_id) in hamlets
+    return refusal.desk_id is not None or whole_campaign_visible(user, campaign)
+
+
+def visible(user: User, rows: list[RefusedSubmission]) -> list[RefusedSubmission]:
+    """Keep the refusals that lie in the user's area."""
+    return rows if hamlet_ids_in_scope(user) is None else [r for r in rows if in_scope(user, r)]
+
+
+def can_follow_up(user: User, refusal: RefusedSubmission) -> bool:
+    """Organizers follow up every refusal of their area; desk staff those of their desk."""
+    if user.role == ORGANIZER:
+        return in_scope(user, refusal)
     return refusal.desk is not None and access.can_work_desk(user, refusal.desk)
 
 

@@ -11,6 +11,7 @@ from fieldops.auth.models import User
 from fieldops.clock import now_utc
 from fieldops.db import db
 from fieldops.errors import DomainError
+from fieldops.scope import owner_row, url_owner
 from fieldops.teams.models import WEEKDAYS, Assignment, AssignmentChange, Team
 
 
@@ -156,12 +157,14 @@ def remove_assignment(assignment: Assignment, *, by_user: User | None) -> None:
     db.session.flush()
 
 
-def campaign_hamlets(campaign) -> list[Area]:
-    """Return the hamlets of the campaign's communes, by commune then name."""
+def campaign_hamlets(campaign, hamlets: set[int] | None = None) -> list[Area]:
+    """Return the hamlets of the campaign's communes (only `hamlets`, when given), by commune
+    then name."""
     ids = [c.id for c in campaign.communes]
-    return list(db.session.execute(
-        db.select(Area).where(Area.parent_id.in_(ids), Area.level == HAMLET)
-        .order_by(Area.parent_id, Area.name_folded)).scalars())
+    stmt = db.select(Area).where(Area.parent_id.in_(ids), Area.level == HAMLET)
+    if hamlets is not None:
+        stmt = stmt.where(Area.id.in_(hamlets))
+    return list(db.session.execute(stmt.order_by(Area.parent_id, Area.name_folded)).scalars())
 
 
 def campaign_assignments(campaign_id: int) -> list[Assignment]:
@@ -171,19 +174,28 @@ def campaign_assignments(campaign_id: int) -> list[Assignment]:
         .order_by(Assignment.start_date, Team.id, Assignment.id)).scalars())
 
 
-def history(campaign_id: int, limit: int = 200) -> list[AssignmentChange]:
-    """Return the latest assignment changes of a campaign, newest first."""
+def history(campaign_id: int, limit: int = 200,
+            hamlets: set[int] | None = None) -> list[AssignmentChange]:
+    """Return the latest assignment changes of a campaign, newest first; with `hamlets`, only
+    changes of assignments to those hamlets (a removed one no longer says where it was, so it
+    is left out: its summary names the hamlet)."""
+    stmt = db.select(AssignmentChange).filter_by(campaign_id=campaign_id)
+    if hamlets is not None:
+        stmt = stmt.where(AssignmentChange.assignment_id.in_(
+            db.select(Assignment.id).where(Assignment.hamlet_id.in_(hamlets))))
     return list(db.session.execute(
-        db.select(AssignmentChange).filter_by(campaign_id=campaign_id)
-        .order_by(AssignmentChange.changed_at.desc(), AssignmentChange.id.desc())
+        stmt.order_by(AssignmentChange.changed_at.desc(), AssignmentChange.id.desc())
         .limit(limit)).scalars())
 
 
-def schedule(campaign_id: int, team_id: int | None = None) -> list[tuple[date, list[tuple]]]:
-    """Return, for each day with work, the (team, hamlets) pairs: who goes where that day."""
+def schedule(campaign_id: int, team_id: int | None = None,
+             hamlets: set[int] | None = None) -> list[tuple[date, list[tuple]]]:
+    """Return, for each day with work, the (team, hamlets) pairs: who goes where that day
+    (only to `hamlets`, when given)."""
     by_day: dict[date, dict[int, tuple[Team, list[Area]]]] = {}
     for a in campaign_assignments(campaign_id):
-        if team_id and a.team_id != team_id:
+        if (team_id and a.team_id != team_id) or (hamlets is not None
+                                                    and a.hamlet_id not in hamlets):
             continue
         for day in days_of(a.start_date, a.end_date, a.weekday):
             by_day.setdefault(day, {}).setdefault(a.team_id, (a.team, []))[1].append(a.hamlet)
@@ -195,3 +207,9 @@ def active_on(assignment: Assignment, day: date) -> bool:
     """Return whether the team works the hamlet on that day."""
     return (assignment.start_date <= day <= assignment.end_date
             and (assignment.weekday is None or day.weekday() == assignment.weekday))
+
+
+@url_owner("assignment_id")
+def _assignment_owner(assignment_id: int) -> tuple[int | None, int | None] | None:
+    return owner_row(db.select(Assignment.campaign_id, Assignment.hamlet_id)
+                     .where(Assignment.id == assignment_id))

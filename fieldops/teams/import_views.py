@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import url_for
+from flask_login import current_user
 
 from fieldops.auth.login import role_required
 from fieldops.auth.models import ORGANIZER
@@ -21,8 +22,9 @@ def _preview_url(token: str) -> str:
 @bp.route("/members/import", methods=["GET", "POST"])
 @role_required(ORGANIZER)
 def import_members():
-    return upload_page(MEMBERS, MembersImportForm(), lambda: {}, "teams/import.html",
-                       _preview_url)
+    # The area rides with the upload: its plan is made again at confirm time.
+    return upload_page(MEMBERS, MembersImportForm(), lambda: {"area_id": current_user.area_id},
+                       "teams/import.html", _preview_url)
 
 
 @bp.route("/members/import/<token>", methods=["GET", "POST"])

@@ -8,6 +8,7 @@ changed members in two batches. A member whose row matches what is stored is lef
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import NamedTuple
 
 import sqlalchemy as sa
@@ -16,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from fieldops.auth.models import User
 from fieldops.clock import now_utc
 from fieldops.db import db
+from fieldops.scope import members_in_scope
 from fieldops.teams.models import Member, Organisation
 from fieldops.text import fold, fold_words, normalize_phone
 from fieldops.uploads.batches import select_in, write_many
@@ -143,6 +145,10 @@ def _plan(data: dict, scope: dict) -> Plan:
         members, MEMBER.c.phone, (r.phone for r in rows if r.phone)))}
     by_account = {m.user_id: m for m in map(StoredMember._make, db.session.execute(
         members.where(MEMBER.c.user_id.is_not(None))))}
+    # A member outside the importer's area is not theirs to change (phones are unique).
+    viewer = SimpleNamespace(area_id=scope.get("area_id"))
+    visible = {m.id for m in by_phone.values()} if viewer.area_id is None else set(
+        db.session.execute(members_in_scope(sa.select(Member.id), viewer)).scalars())
     taken: dict[int, int] = {}
     # A file names a few organisations thousands of times: each name is folded once.
     organisation_of = {name: organisations.get(fold(name))
@@ -162,6 +168,10 @@ def _plan(data: dict, scope: dict) -> Plan:
         if organisation is None or row.phone is None or (row.username and user_id is None):
             continue
         existing = by_phone.get(row.phone)
+        if existing is not None and existing.id not in visible:
+            report("phone", _l("Số điện thoại %(phone)s đã thuộc một thành viên ngoài địa bàn "
+                               "của bạn; hãy nhờ cán bộ cấp trên sửa.", phone=row.phone))
+            continue
         holder = by_account.get(user_id) if user_id else None
         if holder is not None and (existing is None or holder.id != existing.id):
             report("username", _l("Tài khoản %(user)s đã gắn với thành viên %(name)s.",

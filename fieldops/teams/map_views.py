@@ -22,7 +22,8 @@ from fieldops.teams.views import bp
 def _filters(campaign: Campaign) -> tuple[int | None, object, str | None]:
     """Return the team id, the day and a message if the day typed cannot be read."""
     team_id = request.args.get("team", type=int)
-    if team_id and not any(t.id == team_id for t in services.teams_of(campaign)):
+    if team_id and not any(t.id == team_id
+                           for t in services.visible_teams(campaign, current_user)):
         team_id = None
     raw = (request.args.get("day") or "").strip()
     day = parse_vn_date(raw) if raw else None
@@ -40,7 +41,7 @@ def hamlet_map(campaign_id: int):
     data_url = url_for("teams.hamlet_geojson", campaign_id=campaign_id,
                        **{k: v for k, v in params.items() if v})
     parts = maps.render_parts(maps.build_map(data_url, center=maps.map_center(campaign)))
-    teams = services.teams_of(campaign)
+    teams = services.visible_teams(campaign, current_user)
     own = {t.id for t in services.teams_of_user(campaign, current_user)}
     teams.sort(key=lambda t: (t.id not in own, t.id))
     return render_template("teams/map.html", campaign=campaign, parts=parts, teams=teams,

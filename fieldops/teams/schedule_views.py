@@ -14,6 +14,7 @@ from fieldops.clock import now_utc
 from fieldops.db import db
 from fieldops.errors import DomainError
 from fieldops.forms import choices
+from fieldops.scope import area_visible, hamlet_ids_in_scope, team_visible
 from fieldops.teams import assignments, services
 from fieldops.teams.forms import AssignmentForm, ConfirmForm
 from fieldops.teams.models import WEEKDAYS, Assignment, Team
@@ -24,10 +25,11 @@ from fieldops.web import rules_on
 
 def _assignment_form(campaign: Campaign, assignment: Assignment | None) -> AssignmentForm:
     form = AssignmentForm()
-    form.team_id.choices = choices((t.id, t.name) for t in services.teams_of(campaign))
+    form.team_id.choices = choices(
+        (t.id, t.name) for t in services.visible_teams(campaign, current_user))
     form.hamlets.choices = choices(
         (h.id, f"{h.display_name} · {h.parent.display_name}")
-        for h in assignments.campaign_hamlets(campaign))
+        for h in assignments.campaign_hamlets(campaign, hamlet_ids_in_scope(current_user)))
     if assignment is not None and not form.is_submitted():
         form.team_id.data = assignment.team_id
         form.hamlets.data = [assignment.hamlet_id]
@@ -45,7 +47,7 @@ def _assignment_form(campaign: Campaign, assignment: Assignment | None) -> Assig
 
 def _save(form: AssignmentForm, campaign: Campaign, assignment: Assignment | None) -> int:
     team = db.session.get(Team, form.team_id.data) if form.team_id.data else None
-    if team is None or team.campaign_id != campaign.id:
+    if team is None or team.campaign_id != campaign.id or not team_visible(current_user, team.id):
         raise DomainError(_("Vui lòng chọn một đoàn của chiến dịch này."), "team_id")
     hamlet_ids = form.hamlets.data or []
     if not hamlet_ids:
@@ -57,7 +59,7 @@ def _save(form: AssignmentForm, campaign: Campaign, assignment: Assignment | Non
     start, end, weekday = form.dates(campaign)
     for hamlet_id in hamlet_ids:
         hamlet = db.session.get(Area, hamlet_id)
-        if hamlet is None:
+        if hamlet is None or not area_visible(current_user, hamlet_id):
             raise DomainError(_("Không tìm thấy thôn/ấp đã chọn."), "hamlets")
         options = dict(start=start, end=end, weekday=weekday,
                        allow_shared=form.allow_shared.data, by_user=current_user)
@@ -112,18 +114,23 @@ def _own_first(campaign: Campaign, teams: list[Team]) -> tuple[list[Team], set[i
 def schedule(campaign_id: int):
     campaign = db.get_or_404(Campaign, campaign_id)
     team_id = request.args.get("team", type=int)
-    teams, own = _own_first(campaign, services.teams_of(campaign))
-    history = assignments.history(campaign_id) if current_user.is_organizer else []
+    hamlets = hamlet_ids_in_scope(current_user)
+    teams, own = _own_first(campaign, services.visible_teams(campaign, current_user))
+    history = (assignments.history(campaign_id, hamlets=hamlets)
+               if current_user.is_organizer else [])
     return render_template("teams/schedule.html", campaign=campaign, teams=teams, own=own,
-                           days=assignments.schedule(campaign_id, team_id), team_id=team_id,
-                           weekdays=WEEKDAYS, history=history)
+                           days=assignments.schedule(campaign_id, team_id, hamlets),
+                           team_id=team_id, weekdays=WEEKDAYS, history=history)
 
 
 @bp.get("/campaigns/<int:campaign_id>/schedule/print")
 @login_required
 def schedule_print(campaign_id: int):
     campaign = db.get_or_404(Campaign, campaign_id)
-    teams, _own = _own_first(campaign, services.teams_of(campaign))
+    teams, _own = _own_first(campaign, services.visible_teams(campaign, current_user))
+    hamlets = hamlet_ids_in_scope(current_user)
+    rows = {t.id: [a for a in t.assignments if hamlets is None or a.hamlet_id in hamlets]
+            for t in teams}
     return render_template("teams/schedule_print.html", campaign=campaign, teams=teams,
-                           describe=assignments.describe, can_see_phones=can_see_phones,
-                           now=now_utc())
+                           team_rows=rows, describe=assignments.describe,
+                           can_see_phones=can_see_phones, now=now_utc())

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from fieldops.auth.models import User
 from fieldops.campaigns.models import Campaign
 from fieldops.db import db
 from fieldops.errors import DomainError
+from fieldops.scope import area_ids_in_scope, members_in_scope, teams_in_scope
 from fieldops.teams.models import (
     ORG_KINDS,
     PALETTE,
@@ -47,10 +49,15 @@ def find_organisation(name: str) -> Organisation | None:
         db.select(Organisation).filter_by(name_folded=fold(name))).scalar_one_or_none()
 
 
-def all_organisations() -> list[Organisation]:
-    """Return every organisation, by name."""
-    return list(db.session.execute(
-        db.select(Organisation).order_by(Organisation.name_folded)).scalars())
+def all_organisations(user=None) -> list[Organisation]:
+    """Return the organisations, by name; for an account with an area, those with a member in
+    it or with no member yet (the shared list would otherwise name every commune's units)."""
+    stmt = db.select(Organisation).order_by(Organisation.name_folded)
+    if user is not None and area_ids_in_scope(user) is not None:
+        stmt = stmt.where(sa.or_(
+            Organisation.id.in_(members_in_scope(db.select(Member.organisation_id), user)),
+            Organisation.id.not_in(db.select(Member.organisation_id))))
+    return list(db.session.execute(stmt).scalars())
 
 
 def save_member(
@@ -93,9 +100,12 @@ def save_member(
     return member
 
 
-def all_members() -> list[Member]:
-    """Return every member, by name."""
-    return list(db.session.execute(db.select(Member).order_by(Member.full_name)).scalars())
+def all_members(user=None) -> list[Member]:
+    """Return the members (those in the user's area, when given), by name."""
+    stmt = db.select(Member).order_by(Member.full_name)
+    if user is not None:
+        stmt = members_in_scope(stmt, user)
+    return list(db.session.execute(stmt).scalars())
 
 
 def save_team(
@@ -147,6 +157,12 @@ def teams_of(campaign: Campaign) -> list[Team]:
     """Return the teams of a campaign in the order they were made."""
     return list(db.session.execute(
         db.select(Team).filter_by(campaign_id=campaign.id).order_by(Team.id)).scalars())
+
+
+def visible_teams(campaign: Campaign, user) -> list[Team]:
+    """Return the teams of a campaign that lie in the user's area, in the order they were made."""
+    return list(db.session.execute(teams_in_scope(
+        db.select(Team).filter_by(campaign_id=campaign.id), user).order_by(Team.id)).scalars())
 
 
 def teams_of_user(campaign: Campaign, user) -> list[Team]:

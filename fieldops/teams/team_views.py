@@ -11,7 +11,6 @@ from fieldops.auth.models import ORGANIZER
 from fieldops.campaigns.models import Campaign
 from fieldops.db import db
 from fieldops.forms import choices
-from fieldops.scope import team_visible
 from fieldops.teams import rules, services
 from fieldops.teams.assignments import describe
 from fieldops.teams.forms import ConfirmForm, RequirementForm, RulesForm, TeamForm
@@ -36,7 +35,7 @@ def can_see_phones(team: Team) -> bool:
 @login_required
 def index(campaign_id: int):
     campaign = db.get_or_404(Campaign, campaign_id)
-    teams = [t for t in services.teams_of(campaign) if team_visible(current_user, t.id)]
+    teams = services.visible_teams(campaign, current_user)
     own = {t.id for t in services.teams_of_user(campaign, current_user)}
     # A team lead sees their own team first.
     teams.sort(key=lambda t: (t.id not in own, t.id))
@@ -67,9 +66,10 @@ def set_rules(campaign_id: int):
 
 def _team_form(team: Team | None) -> TeamForm:
     form = TeamForm(obj=team)
-    people = services.all_members()
+    people = services.all_members(current_user)
     form.lead_organisation_id.choices = choices(
-        [("", _("— Chọn đơn vị —"))] + [(o.id, o.name) for o in services.all_organisations()])
+        [("", _("— Chọn đơn vị —"))]
+        + [(o.id, o.name) for o in services.all_organisations(current_user)])
     form.lead_member_id.choices = choices(
         [("", _("— Chưa chọn —"))] + [(m.id, f"{m.full_name} · {m.organisation.name}")
                                       for m in people])
@@ -109,7 +109,7 @@ def _requirement_form() -> RequirementForm:
     form = RequirementForm()
     kinds = [(f"kind:{code}", _("Bất kỳ: %(kind)s", kind=label)) for code, label in
              ORG_KINDS.items()]
-    named = [(f"org:{o.id}", o.name) for o in services.all_organisations()]
+    named = [(f"org:{o.id}", o.name) for o in services.all_organisations(current_user)]
     form.target.choices = choices(named + kinds)
     return form
 

@@ -6,14 +6,16 @@ it.
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from xstatic.pkg import leaflet
 
 from fieldops.auth.login import role_required
 from fieldops.auth.models import ORGANIZER, User
 from fieldops.db import db
 from fieldops.forms import choices
+from fieldops.scope import member_visible, users_in_scope
 from fieldops.teams import services
 from fieldops.teams.forms import MemberForm, OrganisationForm
 from fieldops.teams.models import Member, Organisation
@@ -35,14 +37,20 @@ def organisations():
                                                       kind=form.kind.data)
             flash(_("Đã thêm tổ chức “%(name)s”.", name=organisation.name), "success")
             return redirect(url_for("teams.organisations"))
-    return render_template("teams/organisations.html", form=form,
-                           organisations=services.all_organisations())
+    listed = services.all_organisations(current_user)
+    counts = {o.id: 0 for o in listed}
+    for member in services.all_members(current_user):
+        counts[member.organisation_id] = counts.get(member.organisation_id, 0) + 1
+    return render_template("teams/organisations.html", form=form, organisations=listed,
+                           counts=counts)
 
 
 @bp.route("/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
 @role_required(ORGANIZER)
 def edit_organisation(organisation_id: int):
     organisation = db.get_or_404(Organisation, organisation_id)
+    if organisation not in services.all_organisations(current_user):
+        abort(404)
     form = OrganisationForm(obj=organisation)
     if form.validate_on_submit():
         with rules_on(form):
@@ -56,19 +64,21 @@ def edit_organisation(organisation_id: int):
 @role_required(ORGANIZER)
 def members():
     query = request.args.get("org", type=int)
-    people = services.all_members()
+    people = services.all_members(current_user)
     if query:
         people = [m for m in people if m.organisation_id == query]
     return render_template("teams/members.html", members=people,
-                           organisations=services.all_organisations(), org=query)
+                           organisations=services.all_organisations(current_user), org=query)
 
 
 def _member_form(member: Member | None) -> MemberForm:
     form = MemberForm(obj=member)
     form.organisation_id.choices = choices(
-        [("", _("— Chọn tổ chức —"))] + [(o.id, o.name) for o in services.all_organisations()])
-    accounts = db.session.execute(
-        db.select(User).where(User.active.is_(True)).order_by(User.full_name)).scalars()
+        [("", _("— Chọn tổ chức —"))]
+        + [(o.id, o.name) for o in services.all_organisations(current_user)])
+    accounts = db.session.execute(users_in_scope(
+        db.select(User).where(User.active.is_(True)), current_user).order_by(User.full_name)
+    ).scalars()
     form.user_id.choices = choices(
         [("", _("— Không có —"))] + [(u.id, f"{u.full_name} ({u.username})") for u in accounts])
     return form
@@ -79,6 +89,8 @@ def _member_form(member: Member | None) -> MemberForm:
 @role_required(ORGANIZER)
 def edit_member(member_id: int | None = None):
     member = db.get_or_404(Member, member_id) if member_id else None
+    if member is not None and not member_visible(current_user, member.id):
+        abort(404)
     form = _member_form(member)
     if form.validate_on_submit():
         organisation = (db.session.get(Organisation, form.organisation_id.data)
