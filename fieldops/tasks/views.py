@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, jsonify, render_template
 from flask_login import current_user, login_required
 
+from fieldops.auth.models import User
 from fieldops.db import db
+from fieldops.scope import area_ids_in_scope, users_in_scope
 from fieldops.tasks.models import RUNNING, Job
 
 # Named "jobs", as its pages: "tasks" is left to the accountability feature's tasks.
@@ -13,9 +15,14 @@ bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 
 
 def _own_job_or_404(job_id: int) -> Job:
-    """Return a job its creator (or an organizer) may follow, or 404."""
+    """Return a job its creator (or an organizer of the creator's area) may follow, or 404."""
     job = db.get_or_404(Job, job_id)
-    if job.created_by_id != current_user.id and not current_user.is_organizer:
+    if job.created_by_id == current_user.id:
+        return job
+    if not current_user.is_organizer or (
+            area_ids_in_scope(current_user) is not None and db.session.execute(users_in_scope(
+                db.select(User.id).where(User.id == job.created_by_id), current_user)).first()
+            is None):
         abort(404)
     return job
 

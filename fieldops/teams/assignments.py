@@ -211,5 +211,6 @@ def active_on(assignment: Assignment, day: date) -> bool:
 
 @url_owner("assignment_id")
 def _assignment_owner(assignment_id: int) -> tuple[int | None, int | None] | None:
-    return owner_row(db.select(Assignment.campaign_id, Assignment.hamlet_id)
+    return owner_row(db.select(Team.campaign_id, Assignment.hamlet_id)
+                     .join(Team, Team.id == Assignment.team_id)
                      .where(Assignment.id == assignment_id))
