@@ -8,6 +8,9 @@ ORM; the counters are rebuilt from them (rebuild_counters). Then it times, in th
 progress page (test client, server time, median of 7, wall and CPU) and the bare GROUP BY over the
 registrations that gives the same per-hamlet counts (indexed). It also gives the page's own SQL
 time and how many of its statements read the registrations (it must be 0: counters only).
+Last, the progress workbook (a sheet per level, every commune's hamlets and every team's
+members) as it is, against the same workbook with each table reading the campaign again (how
+it was built before its tables shared their reads).
 Prints a table and ONE JSON line. Not a test.
 """
 
@@ -193,12 +196,41 @@ def run(url: str, label: str, n: int) -> dict:
     page_cpu_ms = _median_ms(page, clock=time.process_time)
     with app.app_context():
         sql_ms, registration_reads = _page_sql(db.engine, page)
+    workbook_ms, per_table_ms = _workbooks(client, campaign_id)
+    with app.app_context():
         db.engine.dispose()
-    return {"db": label, "registrations": n, "done_counted": total_counted,
+    return {"workbook_ms": workbook_ms, "workbook_per_table_reads_ms": per_table_ms,
+            "workbook_speedup": round(per_table_ms / workbook_ms, 1),
+            "workbook_over_page": round(workbook_ms / page_ms, 1),
+            "db": label, "registrations": n, "done_counted": total_counted,
             "counter_rows": counter_rows, "load_s": round(load_s, 1),
             "rebuild_s": round(rebuild_s, 2), "page_ms": page_ms, "page_cpu_ms": page_cpu_ms,
             "page_sql_ms": sql_ms, "page_registration_reads": registration_reads,
             "bare_group_by_ms": bare_ms}
+
+
+def _workbooks(client, campaign_id: int) -> tuple[float, float]:
+    """Time the progress workbook (every level: communes, hamlets of each commune, teams,
+    members of each team) as it is, and with each table reading the campaign again as it did
+    before the tables shared their reads (the baseline, in the same run)."""
+    from fieldops.reports import excel
+    from fieldops.reports.progress import progress
+
+    def workbook():
+        response = client.get(f"/campaigns/{campaign_id}/progress.xlsx")
+        assert response.status_code == 200 and response.data[:2] == b"PK"
+
+    shared = _median_ms(workbook, 3)
+
+    def each_table_alone(*args, reads=None, chart=True, **kwargs):
+        return progress(*args, **kwargs)
+
+    excel.progress = each_table_alone
+    try:
+        alone = _median_ms(workbook, 3)
+    finally:
+        excel.progress = progress
+    return shared, alone
 
 
 def _page_sql(engine, page, times: int = 7) -> tuple[float, int]:
@@ -257,6 +289,11 @@ def main() -> None:
               f"{r['counter_rows']:>10}{r['load_s']:>8}{r['rebuild_s']:>10}{r['page_ms']:>9}"
               f"{r['page_cpu_ms']:>8}{r['page_sql_ms']:>8}{r['page_registration_reads']:>10}"
               f"{r['bare_group_by_ms']:>13}")
+    print(f"\n{'db':<11}{'workbook ms':>13}{'tables alone ms':>17}{'speed-up':>10}"
+          f"{'workbook/page':>15}")
+    for r in results:
+        print(f"{r['db']:<11}{r['workbook_ms']:>13}{r['workbook_per_table_reads_ms']:>17}"
+              f"{r['workbook_speedup']:>10}{r['workbook_over_page']:>15}")
     print(json.dumps({"bench": "progress", "results": results}))
 
 

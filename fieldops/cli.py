@@ -49,7 +49,7 @@ def _exit_on_signal(signum, _frame) -> None:
 @with_appcontext
 def demo_command(host: str, port: int, no_serve: bool) -> None:
     """Create the database if needed, load the demo data and serve the app."""
-    from fieldops.demo import DEMO_USERS, load_demo
+    from fieldops.demo import DEMO_AREAS, DEMO_USERS, load_demo
 
     _upgrade_database()
     loaded = load_demo()
@@ -57,7 +57,9 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
     click.echo("Đã nạp dữ liệu mẫu." if loaded else "Dữ liệu mẫu đã có sẵn.")
     click.echo("Tài khoản dùng thử / demo logins:")
     for username, _name, phone, role, password in DEMO_USERS:
-        click.echo(f"  {role:<10} {username:<11} (hoặc {phone})  mật khẩu: {password}")
+        area = (f"  · chỉ xã {DEMO_AREAS[username]} / {DEMO_AREAS[username]} only"
+                if username in DEMO_AREAS else "")
+        click.echo(f"  {role:<10} {username:<11} (hoặc {phone})  mật khẩu: {password}{area}")
     click.echo(f"Mở trình duyệt / open: http://{host}:{port}/")
     if not no_serve:
         _serve(current_app._get_current_object(), host, port, threads=8)

@@ -21,7 +21,11 @@ DEMO_USERS = (
     # Hớn Quản's door-to-door drive: Thanh An's team lead and a member going door to door.
     ("totruong", "Điểu Văn Thành", "0912876543", TEAM_LEAD, "demo-totruong-2025"),
     ("gocua", "Lâm Thị Hạnh", "0903456789", VOLUNTEER, "demo-gocua-2025"),
+    # A commune officer of Hồng Minh (Hưng Hà): their area limits what they see to that commune.
+    ("hongminh", "Phạm Thu Hà", "0915246810", ORGANIZER, "demo-hongminh-2025"),
 )
+#: the demo accounts limited to one place: username -> commune name
+DEMO_AREAS = {"hongminh": "Hồng Minh"}
 
 # Hamlets of Nhơn Trạch commune named in plan 63/KH-UBND and around them. Populations are
 # illustrative: the plan does not list them.
@@ -91,6 +95,10 @@ def load_demo() -> bool:
             parent=hung_ha, population_14plus=pop,
             latitude=round(20.545 + (index // 6) * 0.018, 5),
             longitude=round(106.155 + (index % 6) * 0.022, 5)))
+
+    for username, commune in DEMO_AREAS.items():
+        db.session.execute(db.select(User).filter_by(username=username)).scalar_one().area_id = \
+            next(c.id for c in hung_ha_communes if c.name == commune)
 
     by_code = {s.code: s for s in db.session.execute(db.select(Service)).scalars()}
     nt = campaigns.save_campaign(

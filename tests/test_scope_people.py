@@ -184,3 +184,17 @@ def test_jobs_are_followed_by_their_maker_and_organizers_of_the_makers_area(app,
     got = {(who, job): signed_in(app, WHO[who]).get(f"/jobs/{people[job]}").status_code
            for who, job in expected}
     assert got == expected
+
+
+def test_the_demo_commune_officer_sees_only_hong_minh(app, client, demo):
+    from fieldops.demo import DEMO_USERS
+    from tests.factories.auth import sign_in
+
+    sign_in(client, "hongminh", next(u[4] for u in DEMO_USERS if u[0] == "hongminh"))
+    campaigns = client.get("/campaigns").get_data(as_text=True)
+    assert "Cuộc vận động cài đặt" in campaigns and "30 ngày phổ cập" not in campaigns
+    with app.app_context():
+        hung_ha = db.session.execute(db.select(Campaign.id).where(
+            Campaign.title.like("Cuộc vận động cài đặt%"))).scalar_one()
+    progress = client.get(f"/campaigns/{hung_ha}/progress").get_data(as_text=True)
+    assert "Hồng Minh" in progress and "Hồng Lĩnh" not in progress

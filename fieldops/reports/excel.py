@@ -54,10 +54,12 @@ def levels(campaign: Campaign, *, today: date, service_id: int | None = None,
     """Return the progress tables of every level, each phase side by side (only the
     `communes` of the viewer's area, if given)."""
     phases = list(campaign.phases)
+    reads: dict = {}  # one read of the counters, targets and lists per phase for every table
 
     def reports(level: str, unit_id: int | None = None) -> list[Report]:
         return [progress(campaign, phase, level=level, unit_id=unit_id, service_id=service_id,
-                         today=today, communes=communes) for phase in phases]
+                         today=today, communes=communes, reads=reads, chart=False)
+                for phase in phases]
 
     by_team = reports(TEAMS)
     listed = {line.key for report in by_team for line in report.lines}

@@ -256,20 +256,37 @@ def _units(campaign: Campaign, level: str, unit_id: int | None, parents: dict[in
     return units, ("team", team.id), {"team_id": team.id, **area_series}
 
 
+def _memo(reads: dict | None):
+    """Return fetch(key, make): make() once per key in `reads`, or every time without it."""
+    if reads is None:
+        return lambda _key, make: make()
+
+    def fetch(key, make):
+        if key not in reads:
+            reads[key] = make()
+        return reads[key]
+    return fetch
+
+
 def progress(campaign: Campaign, phase: Phase, *, level: str = PLACES, unit_id: int | None = None,
-             service_id: int | None = None, today: date,
-             communes: set[int] | None = None) -> Report:
+             service_id: int | None = None, today: date, communes: set[int] | None = None,
+             reads: dict | None = None, chart: bool = True) -> Report:
     """Return the progress table of a scope: the communes, one commune's hamlets, the teams,
     or one team's members; with `communes` (the viewer's area), only what happened there.
 
     Where the campaign has the police's lists, each line carries what members claim and what
-    the lists confirm; "done" is the one the campaign counts.
+    the lists confirm; "done" is the one the campaign counts. Callers drawing many tables of
+    one campaign pass the same `reads` dict so the campaign-wide reads (counters, targets, the
+    lists' confirmations) run once per phase, and `chart=False` when no chart is drawn.
     """
-    settings = settings_of(campaign)
+    fetch = _memo(reads)
+    settings = fetch("settings", lambda: settings_of(campaign))
     elapsed, length, left = phase_clock(phase, today)
-    parents = _hamlet_parents(campaign, communes)
-    targets = _targets(phase, service_id)
-    for area_id, value in confirmed.list_targets(campaign, phase, parents).items():
+    parents = fetch("parents", lambda: _hamlet_parents(campaign, communes))
+    targets = dict(fetch(("targets", phase.id), lambda: _targets(phase, service_id)))
+    listed = fetch(("list_targets", phase.id),
+                   lambda: confirmed.list_targets(campaign, phase, parents))
+    for area_id, value in listed.items():
         targets.setdefault(("area", area_id), value)
     units, own_key, series_scope = _units(campaign, level, unit_id, parents, communes)
     member_of = None
@@ -277,18 +294,24 @@ def progress(campaign: Campaign, phase: Phase, *, level: str = PLACES, unit_id: 
         floor = person_floor(campaign, phase)
         team = db.session.get(Team, unit_id)
         member_of = {m.user_id: m.id for m in team.people if m.user_id}
-    groups = done_groups(campaign, phase, service_id)
-    if communes is not None:
-        groups = _inside(groups, parents)
-    claimed = _rollup(groups, level, parents, unit_id, member_of)
-    lists = confirmed.uses_lists(campaign)
+    def groups_inside():
+        found = done_groups(campaign, phase, service_id)
+        return found if communes is None else _inside(found, parents)
+
+    claimed = _rollup(fetch(("groups", phase.id), groups_inside), level, parents, unit_id,
+                      member_of)
+    lists = fetch("lists", lambda: confirmed.uses_lists(campaign))
+
+    def confirmations():
+        rows = confirmed.confirmed_rows(campaign, phase) if lists else []
+        rows = rows if communes is None else [row for row in rows if row[0] in parents]
+        return rows, confirmed.confirmed_groups(campaign, phase, rows) if lists else {}
+
     # The lists' figures are read once, for the lines and for the chart.
-    gone = confirmed.confirmed_rows(campaign, phase) if lists else []
-    if communes is not None:
-        gone = [row for row in gone if row[0] in parents]
-    proved = (_rollup(confirmed.confirmed_groups(campaign, phase, gone), level, parents,
-                      unit_id, member_of) if lists else {})
-    confirmed_only = lists and confirmed.count_confirmed_only(campaign)
+    gone, proved_groups = fetch(("confirmed", phase.id), confirmations)
+    proved = _rollup(proved_groups, level, parents, unit_id, member_of) if lists else {}
+    confirmed_only = lists and fetch("confirmed_only",
+                                     lambda: confirmed.count_confirmed_only(campaign))
     lines: list[Line] = []
     for key, label, sum_key, target_key, drill, population in units:
         target = targets.get(target_key, floor if level == TEAM else None)
@@ -313,7 +336,9 @@ def progress(campaign: Campaign, phase: Phase, *, level: str = PLACES, unit_id: 
     measure(total, elapsed=elapsed, length=length, left=left, green=settings.green_percent,
             amber=settings.amber_percent)
     scope = {k: v for k, v in series_scope.items() if v is not None}
-    if confirmed_only:
+    if not chart:
+        series = []
+    elif confirmed_only:
         series = cumulative(phase, confirmed.confirmed_by_day(campaign, phase, rows=gone,
                                                                 **scope), today)
     else:
