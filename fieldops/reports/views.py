@@ -35,7 +35,7 @@ from fieldops.reports.progress import (
     hamlet_progress,
     progress,
 )
-from fieldops.scope import commune_ids_in_scope
+from fieldops.scope import commune_ids_in_scope, whole_campaign_visible
 from fieldops.teams import maps
 from fieldops.teams.models import Team
 
@@ -135,6 +135,9 @@ def ranking_page(campaign_id: int):
                                 communes=commune_ids_in_scope(current_user))
     return render_template("reports/ranking.html", campaign=campaign, phase=phase, live=live,
                            snapshot=snapshot, kinds=ranking.KIND_LABELS, form=ConfirmForm(),
+                           frozen=ranking.frozen_rows(snapshot, campaign, current_user)
+                           if snapshot else [],
+                           whole=whole_campaign_visible(current_user, campaign),
                            ended=phase_end.has_ended(phase, today),
                            log=phase_end.freeze_log(phase))
 
