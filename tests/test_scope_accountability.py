@@ -236,6 +236,8 @@ def test_whole_campaign_changes_need_every_commune(app, world, acct):  # noqa: F
         "deadline": "17:00"}).status_code == 404
     assert xa.post(f"/campaigns/{world.shared}/spot-checks/checkers", data={
         "csrf_token": token, "user_id": world.users["xa"]}).status_code == 404
+    assert "review-documents" not in _page(xa, f"/campaigns/{world.shared}/progress")
+    assert "review-documents" in _page(toch, f"/campaigns/{world.shared}/progress")
     duties_page = _page(xa, f"/campaigns/{world.shared}/duties")
     assert f"/duties/{acct.duty}/edit" not in duties_page and "Thêm báo cáo định kỳ" not in \
         duties_page

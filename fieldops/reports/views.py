@@ -94,6 +94,7 @@ def progress_page(campaign_id: int):
     return render_template("reports/progress.html", campaign=campaign, report=report,
                            phase=phase, level=level, unit=unit, unit_name=unit_name,
                            service_id=service_id, svg=svg,
+                           whole=whole_campaign_visible(current_user, campaign),
                            args={"phase": phase.id, "service": service_id})
 
 
