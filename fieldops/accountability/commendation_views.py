@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from fieldops.accountability import commendation, commendation_docs, letterhead
 from fieldops.accountability.commendation_forms import ThresholdsForm
@@ -15,13 +16,16 @@ from fieldops.auth.login import role_required
 from fieldops.auth.models import ORGANIZER
 from fieldops.campaigns.models import Campaign, Phase
 from fieldops.db import db
+from fieldops.scope import whole_campaign_visible
 from fieldops.web import rules_on
 
 
 def _phase(campaign_id: int, phase_id: int) -> tuple[Campaign, Phase]:
     campaign = db.get_or_404(Campaign, campaign_id)
     phase = next((p for p in campaign.phases if p.id == phase_id), None)
-    if phase is None:
+    # The proposal ranks every unit of the campaign against each other and its thresholds are
+    # the campaign's: it is the whole campaign's document, for who sees all its communes.
+    if phase is None or not whole_campaign_visible(current_user, campaign):
         abort(404)
     return campaign, phase
 

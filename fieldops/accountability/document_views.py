@@ -3,7 +3,7 @@ ceremony's invitations and sign-in sheets (Word)."""
 
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
@@ -19,6 +19,7 @@ from fieldops.clock import local_today
 from fieldops.db import db
 from fieldops.events.models import LaunchEvent
 from fieldops.reports.progress import current_phase
+from fieldops.scope import whole_campaign_visible
 
 FINAL = "final"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -51,6 +52,10 @@ def _download(body: bytes, name: str, mimetype: str) -> Response:
 @role_required(ORGANIZER)
 def review(campaign_id: int):
     campaign = db.get_or_404(Campaign, campaign_id)
+    # The review reports every unit of the campaign to the level above: the whole campaign's
+    # document, for who sees all its communes (like the commendation proposal).
+    if not whole_campaign_visible(current_user, campaign):
+        abort(404)
     if not campaign.phases:
         flash(_("Chiến dịch chưa có giai đoạn nào; hãy thêm giai đoạn trước."), "info")
         return redirect(url_for("campaigns.detail", campaign_id=campaign.id))

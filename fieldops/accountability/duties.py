@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from fieldops.accountability.area_scope import units_in_scope
 from fieldops.accountability.duty_models import (
     COMMUNE,
     DAILY,
@@ -198,10 +199,11 @@ def sync_units(campaign: Campaign, kind: str) -> list[ReportingUnit]:
     return units_of(campaign, kind)
 
 
-def units_of(campaign: Campaign, kind: str) -> list[ReportingUnit]:
-    """Return the campaign's reporting units of a kind, by name."""
+def units_of(campaign: Campaign, kind: str, viewer: User | None = None) -> list[ReportingUnit]:
+    """Return the campaign's reporting units of a kind, by name (those in the viewer's area,
+    if a viewer is given)."""
     column = {COMMUNE: ReportingUnit.area_id, ORGANISATION: ReportingUnit.organisation_id,
               TEAM: ReportingUnit.team_id}[kind]
-    found = db.session.execute(db.select(ReportingUnit).where(
-        ReportingUnit.campaign_id == campaign.id, column.is_not(None))).scalars()
+    found = db.session.execute(units_in_scope(db.select(ReportingUnit).where(
+        ReportingUnit.campaign_id == campaign.id, column.is_not(None)), viewer)).scalars()
     return sorted(found, key=lambda unit: (fold(unit.sort_name), unit.sort_name))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldops.accountability import duties, duty_changes, units
+from fieldops.accountability.area_scope import whole_campaign
 from fieldops.accountability.duty_forms import ConfirmForm, DutyForm, UnitEmailForm, UnitUserForm
 from fieldops.accountability.duty_models import UNIT_KINDS, ReportingDuty, ReportingUnit
 from fieldops.accountability.views import bp
@@ -23,10 +24,20 @@ def _duty(duty_id: int) -> ReportingDuty:
     return db.get_or_404(ReportingDuty, duty_id)
 
 
+def _changeable(duty: ReportingDuty) -> ReportingDuty:
+    # A duty binds every unit of the campaign: only who sees all its communes changes it.
+    if not whole_campaign(current_user, duty.campaign):
+        abort(404)
+    return duty
+
+
 @bp.route("/campaigns/<int:campaign_id>/duties", methods=["GET", "POST"])
 @role_required(ORGANIZER)
 def duties_page(campaign_id: int):
     campaign = db.get_or_404(Campaign, campaign_id)
+    may_change = whole_campaign(current_user, campaign)
+    if request.method == "POST" and not may_change:
+        abort(404)
     form = _duty_form(campaign)
     if form.validate_on_submit():
         with rules_on(form):
@@ -36,7 +47,9 @@ def duties_page(campaign_id: int):
     found = duties.duties_of(campaign)
     return render_template("accountability/duties.html", campaign=campaign, form=form,
                            duties=found, weekdays=WEEKDAYS, units_label=UNIT_KINDS,
-                           submitted={d.id: duty_changes.submitted_count(d) for d in found})
+                           may_change=may_change,
+                           submitted={d.id: duty_changes.submitted_count(d) for d in found}
+                           if may_change else {})
 
 
 def _duty_form(campaign: Campaign, duty: ReportingDuty | None = None) -> DutyForm:
@@ -61,7 +74,7 @@ def _settings(form: DutyForm) -> dict:
 @bp.route("/duties/<int:duty_id>/edit", methods=["GET", "POST"])
 @role_required(ORGANIZER)
 def edit_duty(duty_id: int):
-    duty = _duty(duty_id)
+    duty = _changeable(_duty(duty_id))
     form = _duty_form(duty.campaign, duty)
     if form.validate_on_submit():
         with rules_on(form):
@@ -77,7 +90,7 @@ def edit_duty(duty_id: int):
 @bp.post("/duties/<int:duty_id>/delete")
 @role_required(ORGANIZER)
 def delete_duty(duty_id: int):
-    duty = _duty(duty_id)
+    duty = _changeable(_duty(duty_id))
     if not ConfirmForm().validate_on_submit():
         abort(400)
     campaign_id, title = duty.campaign_id, duty.title
@@ -92,7 +105,7 @@ def delete_duty(duty_id: int):
 @role_required(ORGANIZER)
 def duty_units(duty_id: int):
     duty = _duty(duty_id)
-    found = duties.units_of(duty.campaign, duty.unit_kind)
+    found = duties.units_of(duty.campaign, duty.unit_kind, current_user)
     everyone = list(db.session.execute(db.select(User).filter_by(active=True)
                                        .order_by(User.full_name)).scalars())
     forms = {}

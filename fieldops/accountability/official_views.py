@@ -51,10 +51,11 @@ def officials_overview(campaign_id: int):
         return redirect(url_for("accountability.unit_officials", unit_id=mine[0].id))
     order = request.args.get("sort", "rate")
     order = order if order in SORTS else "rate"
-    rows = officials.ranked(campaign, order)
+    rows = officials.ranked(campaign, order, current_user)
     listed = [c for _, c in rows if c.listed]
     return render_template("accountability/officials.html", campaign=campaign, rows=rows,
-                           order=order, checks=CHECKS, not_done=officials.not_done(campaign),
+                           order=order, checks=CHECKS,
+                           not_done=officials.not_done(campaign, current_user),
                            without_roster=sum(1 for _, c in rows if not c.listed),
                            listed=sum(c.listed for c in listed),
                            complete=sum(c.complete for c in listed))

@@ -10,8 +10,10 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from fieldops.accountability import duties
+from fieldops.accountability.area_scope import units_in_scope
 from fieldops.accountability.duty_models import COMMUNE, ReportingUnit
 from fieldops.accountability.official_models import CHECKS, UnitOfficial
+from fieldops.auth.models import User
 from fieldops.campaigns.models import Campaign
 from fieldops.clock import local_today, now_utc
 from fieldops.db import db
@@ -108,20 +110,23 @@ def completion_by_unit(campaign: Campaign) -> dict[int, OfficialsCompletion]:
     return found
 
 
-def roster_units(campaign: Campaign) -> list[ReportingUnit]:
-    """Return the campaign's reporting units, every commune of the campaign among them."""
+def roster_units(campaign: Campaign, viewer: User | None = None) -> list[ReportingUnit]:
+    """Return the campaign's reporting units, every commune of the campaign among them (those
+    in the viewer's area, if a viewer is given)."""
     # Every commune's officials are asked, whether or not a report duty made its unit yet.
     duties.sync_units(campaign, COMMUNE)
-    found = db.session.execute(db.select(ReportingUnit).filter_by(campaign_id=campaign.id))
+    found = db.session.execute(units_in_scope(
+        db.select(ReportingUnit).filter_by(campaign_id=campaign.id), viewer))
     return sorted(found.scalars(), key=lambda u: (fold(u.sort_name), u.sort_name))
 
 
-def ranked(campaign: Campaign, order: str = "rate") -> list[tuple[ReportingUnit,
-                                                                   OfficialsCompletion]]:
-    """Return (unit, completion) for every unit: lagging first ("rate"), best first
-    ("rate_desc") or by name ("name"); a unit with no roster counts as the most lagging."""
+def ranked(campaign: Campaign, order: str = "rate", viewer: User | None = None
+           ) -> list[tuple[ReportingUnit, OfficialsCompletion]]:
+    """Return (unit, completion) for every unit (in the viewer's area, if given): lagging
+    first ("rate"), best first ("rate_desc") or by name ("name"); a unit with no roster counts
+    as the most lagging."""
     completion = completion_by_unit(campaign)
-    rows = [(unit, completion[unit.id]) for unit in roster_units(campaign)]
+    rows = [(unit, completion[unit.id]) for unit in roster_units(campaign, viewer)]
     if order == "name":
         return rows
 
@@ -138,14 +143,15 @@ def roster_of(unit: ReportingUnit) -> list[UnitOfficial]:
                                    .order_by(UnitOfficial.id)).scalars())
 
 
-def not_done(campaign: Campaign) -> dict[int, list[UnitOfficial]]:
-    """Return, per unit id, the officials who miss at least one check (see .missing)."""
+def not_done(campaign: Campaign, viewer: User | None = None) -> dict[int, list[UnitOfficial]]:
+    """Return, per unit id (of the viewer's area, if given), the officials who miss at least
+    one check (see .missing)."""
     lagging = sa.or_(*(getattr(UnitOfficial, c).is_(False) for c in CHECKS))
     found: dict[int, list[UnitOfficial]] = {}
-    for official in db.session.execute(
+    for official in db.session.execute(units_in_scope(
             db.select(UnitOfficial).join(ReportingUnit)
             .where(ReportingUnit.campaign_id == campaign.id, lagging)
-            .order_by(UnitOfficial.unit_id, UnitOfficial.id)).scalars():
+            .order_by(UnitOfficial.unit_id, UnitOfficial.id), viewer)).scalars():
         found.setdefault(official.unit_id, []).append(official)
     return found
 

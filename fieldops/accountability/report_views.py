@@ -135,7 +135,7 @@ def board(duty_id: int):
     period = period or duties.board_period(duty, now)
     index = all_periods.index(period)
     return render_template("accountability/board.html", duty=duty, now=now,
-                           board=submissions.board(duty, period, now),
+                           board=submissions.board(duty, period, now, current_user),
                            previous=all_periods[index - 1] if index else None,
                            following=all_periods[index + 1] if index + 1 < len(all_periods)
                            else None)

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from fieldops.accountability import check_rates, spotchecks
+from fieldops.accountability.area_scope import team_ids_in_scope, whole_campaign
 from fieldops.accountability.check_forms import CheckerForm, DrawForm, VerdictForm
 from fieldops.accountability.check_models import SpotCheck, SpotCheckItem
 from fieldops.accountability.views import bp
@@ -17,6 +18,7 @@ from fieldops.checkin.access import audit
 from fieldops.clock import local_today
 from fieldops.db import db
 from fieldops.i18n import format_vn_datetime
+from fieldops.scope import visible_communes
 from fieldops.teams.models import Team
 from fieldops.web import rules_flashed, rules_on
 
@@ -47,7 +49,7 @@ def spot_checks(campaign_id: int):
     campaign = db.get_or_404(Campaign, campaign_id)
     _checker_of(campaign)
     form = DrawForm()
-    form.unit.choices = spotchecks.unit_choices(campaign)
+    form.unit.choices = spotchecks.unit_choices(campaign, current_user)
     if not form.is_submitted():
         form.first_day.data = campaign.start_date
         form.last_day.data = min(local_today(), campaign.end_date)
@@ -69,14 +71,20 @@ def spot_checks(campaign_id: int):
     rates = check_rates.campaign_rates(campaign)
     checker_form = CheckerForm()
     named = spotchecks.checkers(campaign)
-    if current_user.role == ORGANIZER:
+    # A checker may draw any unit of the campaign: only who sees all of it names one.
+    if current_user.role == ORGANIZER and whole_campaign(current_user, campaign):
         taken = {c.user_id for c in named}
         checker_form.user_id.choices = [
             (u.id, f"{u.full_name} ({u.username})") for u in db.session.execute(
                 db.select(User).where(User.role != ORGANIZER).order_by(User.full_name)).scalars()
             if u.id not in taken]
-    units = {("team", k): v for k, v in _team_names(campaign).items() if k is not None}
-    units.update({("commune", c.id): c.display_name for c in campaign.communes})
+    # The rates table lists only these units: those of the viewer's area.
+    shown = team_ids_in_scope(current_user, campaign)
+    units = {("team", k): v for k, v in _team_names(campaign).items()
+             if k is not None and (shown is None or k in shown)}
+    units.update({("commune", c.id): c.display_name
+                  for c in (visible_communes(current_user, campaign)
+                            if current_user.role == ORGANIZER else campaign.communes)})
     return render_template("accountability/spot_checks.html", campaign=campaign, form=form,
                            checks=checks, rates=sorted(rates.items()), units=units,
                            checkers=named, checker_form=checker_form,
@@ -87,6 +95,8 @@ def spot_checks(campaign_id: int):
 @role_required(ORGANIZER)
 def name_checker(campaign_id: int):
     campaign = db.get_or_404(Campaign, campaign_id)
+    if not whole_campaign(current_user, campaign):
+        abort(404)
     form = CheckerForm()
     form.user_id.choices = [(u.id, u.username) for u in db.session.execute(
         db.select(User)).scalars()]

@@ -20,6 +20,11 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from fieldops.accountability.area_scope import (
+    area_choice_visible,
+    checks_in_scope,
+    team_ids_in_scope,
+)
 from fieldops.accountability.check_models import (
     COUNT,
     REJECTED,
@@ -83,18 +88,22 @@ def can_open(user: User, check: SpotCheck) -> bool:
 # --- the units and their results --------------------------------------------------------------
 
 
-def unit_choices(campaign: Campaign) -> list[tuple[str, str]]:
-    """Return (unit key, label) for the campaign's communes, their hamlets and its teams."""
+def unit_choices(campaign: Campaign, viewer: User | None = None) -> list[tuple[str, str]]:
+    """Return (unit key, label) for the campaign's communes, their hamlets and its teams (those
+    in the viewer's area, if a viewer is given)."""
     choices: list[tuple[str, str]] = []
     for commune in campaign.communes:
+        if not area_choice_visible(viewer, commune.id):
+            continue
         choices.append((f"area:{commune.id}", commune.display_name))
         hamlets = db.session.execute(db.select(Area).filter_by(parent_id=commune.id)
                                      .order_by(Area.name_folded)).scalars()
         choices += [(f"area:{h.id}", f"{h.display_name} ({commune.display_name})")
-                    for h in hamlets]
+                    for h in hamlets if area_choice_visible(viewer, h.id)]
     teams = db.session.execute(db.select(Team).filter_by(campaign_id=campaign.id)
                                .order_by(Team.name)).scalars()
-    choices += [(f"team:{t.id}", t.name) for t in teams]
+    shown = team_ids_in_scope(viewer, campaign)
+    choices += [(f"team:{t.id}", t.name) for t in teams if shown is None or t.id in shown]
     return choices
 
 
@@ -126,8 +135,9 @@ def unit_results(campaign: Campaign, unit_key: str, first_day: date,
     return [(row[0], row[1]) for row in db.session.execute(stmt)]
 
 
-def _check_unit(campaign: Campaign, unit_key: str) -> tuple[Area | None, Team | None]:
-    if unit_key not in {key for key, _ in unit_choices(campaign)}:
+def _check_unit(campaign: Campaign, unit_key: str,
+                viewer: User | None = None) -> tuple[Area | None, Team | None]:
+    if unit_key not in {key for key, _ in unit_choices(campaign, viewer)}:
         raise DomainError(_l("Hãy chọn một xã, ấp hoặc đoàn của chiến dịch."), "unit")
     kind, _, raw_id = unit_key.partition(":")
     if kind == "team":
@@ -193,10 +203,11 @@ def draw(campaign: Campaign, *, unit_key: str, first_day: date, last_day: date,
         raise DomainError(_l("Ngày cuối phải sau ngày đầu của kỳ."), "last_day")
     if size_kind not in (COUNT, SHARE):
         raise DomainError(_l("Hãy chọn số lượng hoặc tỷ lệ."), "size_kind")
+    # The unit is checked first: a unit outside the checker's area is refused, even drawn.
+    area, team = _check_unit(campaign, unit_key, checker)
     existing = find_check(campaign, unit_key, first_day, last_day)
     if existing is not None:
         return existing
-    area, team = _check_unit(campaign, unit_key)
     results = unit_results(campaign, unit_key, first_day, last_day)
     size = sample_size(size_kind, size_value, len(results))
     seed = seed or secrets.token_hex(16)
@@ -257,7 +268,7 @@ def give_verdict(item: SpotCheckItem, verdict: str, *, user: User,
 
 def campaign_checks(campaign: Campaign, user: User) -> list[SpotCheck]:
     """Return the campaign's checks the user may open, newest first."""
-    stmt = db.select(SpotCheck).filter_by(campaign_id=campaign.id)
+    stmt = checks_in_scope(db.select(SpotCheck).filter_by(campaign_id=campaign.id), user)
     if user.role != ORGANIZER:
         stmt = stmt.where(SpotCheck.checker_id == user.id)
     return list(db.session.execute(stmt.order_by(SpotCheck.drawn_at.desc(),

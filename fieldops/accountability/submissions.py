@@ -159,9 +159,11 @@ class Board:
         return [row for row in self.rows if row.state in (WAITING, MISSING)]
 
 
-def board(duty: ReportingDuty, period: duties.Period, now: datetime) -> Board:
-    """Return the deadline board of a period: each unit on time, late, missing or waiting."""
-    all_units = duties.units_of(duty.campaign, duty.unit_kind)
+def board(duty: ReportingDuty, period: duties.Period, now: datetime,
+          viewer: User | None = None) -> Board:
+    """Return the deadline board of a period: each unit on time, late, missing or waiting
+    (only the units in the viewer's area, and the counts of those, if a viewer is given)."""
+    all_units = duties.units_of(duty.campaign, duty.unit_kind, viewer)
     reports = {r.unit_id: r for r in db.session.execute(db.select(UnitReport).filter_by(
         duty_id=duty.id, period_start=period.start)).scalars()}
     rows = [BoardRow(u, state_of(reports.get(u.id), period, now), reports.get(u.id))

@@ -35,7 +35,8 @@ def task_list(campaign_id: int):
     campaign = db.get_or_404(Campaign, campaign_id)
     event = _event_of(campaign)
     return render_template("accountability/tasks.html", campaign=campaign, event=event,
-                           tasks=tasks.campaign_tasks(campaign, event), now=now_utc(),
+                           tasks=tasks.campaign_tasks(campaign, event, current_user),
+                           now=now_utc(),
                            title=_("Việc chuẩn bị: %(event)s", event=event.title) if event
                            else _("Nhiệm vụ theo “5 rõ”"))
 
@@ -50,7 +51,8 @@ def my_tasks():
 
 def _task_form(campaign: Campaign, task: Task | None) -> TaskForm:
     form = TaskForm()
-    form.unit.choices = [("", _("— Chọn đơn vị —"))] + tasks.unit_choices(campaign)
+    form.unit.choices = [("", _("— Chọn đơn vị —"))] + tasks.unit_choices(campaign,
+                                                                          current_user)
     form.person.choices = [("", _("— Chọn người —"))] + tasks.person_choices()
     if task is not None and not form.is_submitted():
         local = task.due_at.astimezone(LOCAL_TZ)

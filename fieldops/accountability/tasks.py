@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from fieldops.accountability.area_scope import limited, tasks_in_scope, team_ids_in_scope
 from fieldops.accountability.task_models import DONE, OVERDUE, Task
 from fieldops.auth.models import ORGANIZER, User
 from fieldops.campaigns.models import Campaign
@@ -19,17 +20,20 @@ from fieldops.clock import LOCAL_TZ, now_utc
 from fieldops.db import db
 from fieldops.errors import DomainError, DomainErrors
 from fieldops.events.models import LaunchEvent
+from fieldops.scope import campaigns_in_scope
 from fieldops.teams.models import Member, Organisation, Team
 
 
-def unit_choices(campaign: Campaign) -> list[tuple[str, str]]:
-    """Return (key, label) of the units a task can be given to: organisations and teams."""
+def unit_choices(campaign: Campaign, viewer: User | None = None) -> list[tuple[str, str]]:
+    """Return (key, label) of the units a task can be given to: organisations and teams (the
+    teams of the viewer's area, if a viewer is given)."""
     organisations = db.session.execute(
         db.select(Organisation).order_by(Organisation.name_folded)).scalars()
     teams = db.session.execute(
         db.select(Team).filter_by(campaign_id=campaign.id).order_by(Team.name)).scalars()
+    shown = team_ids_in_scope(viewer, campaign)
     return ([(f"organisation:{o.id}", o.name) for o in organisations]
-            + [(f"team:{t.id}", t.name) for t in teams])
+            + [(f"team:{t.id}", t.name) for t in teams if shown is None or t.id in shown])
 
 
 def person_choices() -> list[tuple[str, str]]:
@@ -63,7 +67,7 @@ def save_task(task: Task | None, *, campaign: Campaign, event: LaunchEvent | Non
         problems.append(DomainError(_l("Hãy ghi ngày và giờ hạn (rõ tiến độ)."), "due_day"))
     unit = person = None
     try:
-        unit = _pick(unit_key, unit_choices(campaign), "unit",
+        unit = _pick(unit_key, unit_choices(campaign, by), "unit",
                      _l("Hãy chọn đơn vị chịu trách nhiệm (rõ trách nhiệm)."))
     except DomainError as error:
         problems.append(error)
@@ -126,17 +130,23 @@ def _ordered(tasks: list[Task]) -> list[Task]:
     return sorted(tasks, key=lambda t: (rank.get(t.status_at(now), 1), t.due_at, t.id))
 
 
-def campaign_tasks(campaign: Campaign, event: LaunchEvent | None = None) -> list[Task]:
-    """Return a campaign's (or one event's) tasks, overdue first."""
-    stmt = db.select(Task).filter_by(campaign_id=campaign.id)
+def campaign_tasks(campaign: Campaign, event: LaunchEvent | None = None,
+                   viewer: User | None = None) -> list[Task]:
+    """Return a campaign's (or one event's) tasks, overdue first (those of the viewer's area,
+    if a viewer is given)."""
+    stmt = tasks_in_scope(db.select(Task).filter_by(campaign_id=campaign.id), viewer)
     if event is not None:
         stmt = stmt.filter_by(event_id=event.id)
     return _ordered(list(db.session.execute(stmt).scalars()))
 
 
 def my_tasks(user: User) -> list[Task]:
-    """Return the tasks the user answers for, overdue first."""
+    """Return the tasks the user answers for, overdue first (an organizer's: those of their
+    area, as the task's own page would answer)."""
     member_ids = sa.select(Member.id).where(Member.user_id == user.id)
     stmt = db.select(Task).where(sa.or_(Task.user_id == user.id,
                                         Task.member_id.in_(member_ids)))
+    if limited(user):
+        stmt = tasks_in_scope(stmt, user).where(Task.campaign_id.in_(
+            campaigns_in_scope(sa.select(Campaign.id), user)))
     return _ordered(list(db.session.execute(stmt).scalars()))

@@ -14,13 +14,15 @@ from fieldops.db import db
 from fieldops.reports import phase_end, ranking
 from fieldops.reports.forms import ConfirmForm
 from fieldops.reports.views import bp
+from fieldops.scope import whole_campaign_visible
 from fieldops.web import rules_flashed
 
 
 def _phase(campaign_id: int, phase_id: int) -> tuple[Campaign, Phase]:
     campaign = db.get_or_404(Campaign, campaign_id)
     phase = next((p for p in campaign.phases if p.id == phase_id), None)
-    if phase is None:
+    # A frozen ranking ranks every unit of the campaign: only who sees all of it freezes it.
+    if phase is None or not whole_campaign_visible(current_user, campaign):
         abort(404)
     return campaign, phase
 

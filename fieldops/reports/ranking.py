@@ -13,6 +13,8 @@ from fieldops.db import db
 from fieldops.errors import DomainError
 from fieldops.reports.models import FREEZE, RankingFreezeLog, RankingRow, RankingSnapshot
 from fieldops.reports.progress import PLACES, TEAM, TEAMS, progress
+from fieldops.scope import commune_ids_in_scope, teams_in_scope
+from fieldops.teams.models import Team
 
 KINDS = ("commune", "team", "member")
 KIND_LABELS = {"commune": _l("Xã/phường"), "team": _l("Đoàn"), "member": _l("Cá nhân")}
@@ -90,6 +92,34 @@ def snapshot_of(phase: Phase) -> RankingSnapshot | None:
     """Return the frozen ranking of a phase, if it was frozen."""
     return db.session.execute(
         db.select(RankingSnapshot).filter_by(phase_id=phase.id)).scalar_one_or_none()
+
+
+def frozen_rows(snapshot: RankingSnapshot, campaign: Campaign,
+                viewer: User | None) -> list[RankingRow]:
+    """Return the frozen lines the viewer's area lets them see, keeping their frozen ranks:
+    communes of the area, teams working in it, and the people of those teams."""
+    communes = commune_ids_in_scope(viewer)
+    if communes is None:
+        return list(snapshot.rows)
+    teams = list(db.session.execute(teams_in_scope(
+        db.select(Team).filter_by(campaign_id=campaign.id), viewer)).scalars())
+    team_ids = {t.id for t in teams}
+    # A frozen person's line keeps only their name: it shows when one of the area's teams
+    # has a person of that name, as the live ranking lists the people of those teams.
+    people = {m.full_name[:255] for t in teams for m in t.people}
+    shown = []
+    for row in snapshot.rows:
+        if row.kind == "member":
+            seen = row.name in people
+        elif row.unit_kind == "commune":
+            seen = row.unit_id in communes
+        elif row.unit_kind == "team":
+            seen = row.unit_id in team_ids
+        else:
+            seen = False
+        if seen:
+            shown.append(row)
+    return shown
 
 
 def freeze(campaign: Campaign, phase: Phase, *, user: User | None, today) -> RankingSnapshot:

@@ -35,7 +35,7 @@ from fieldops.reports.progress import (
     hamlet_progress,
     progress,
 )
-from fieldops.scope import commune_ids_in_scope
+from fieldops.scope import commune_ids_in_scope, whole_campaign_visible
 from fieldops.teams import maps
 from fieldops.teams.models import Team
 
@@ -94,6 +94,7 @@ def progress_page(campaign_id: int):
     return render_template("reports/progress.html", campaign=campaign, report=report,
                            phase=phase, level=level, unit=unit, unit_name=unit_name,
                            service_id=service_id, svg=svg,
+                           whole=whole_campaign_visible(current_user, campaign),
                            args={"phase": phase.id, "service": service_id})
 
 
@@ -135,6 +136,9 @@ def ranking_page(campaign_id: int):
                                 communes=commune_ids_in_scope(current_user))
     return render_template("reports/ranking.html", campaign=campaign, phase=phase, live=live,
                            snapshot=snapshot, kinds=ranking.KIND_LABELS, form=ConfirmForm(),
+                           frozen=ranking.frozen_rows(snapshot, campaign, current_user)
+                           if snapshot else [],
+                           whole=whole_campaign_visible(current_user, campaign),
                            ended=phase_end.has_ended(phase, today),
                            log=phase_end.freeze_log(phase))
 
