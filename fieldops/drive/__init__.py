@@ -6,6 +6,7 @@ from fieldops.drive import (
     absent_views,
     assign_views,
     household_views,
+    in_area,
     list_views,
     models,
     offline,
@@ -22,5 +23,6 @@ bp.record_once(lambda _state: offline_pages_wanted.connect(offline.offline_pages
 bp.record_once(lambda _state: registration_changed.connect(visits.on_registration_changed))
 
 # The view modules add their routes to `bp` when imported.
-__all__ = ["absent_views", "assign_views", "bp", "household_views", "list_views", "models",
-           "retention", "today_views", "visit_views"]
+# in_area registers how the area guard finds the place of the objects the URLs name.
+__all__ = ["absent_views", "assign_views", "bp", "household_views", "in_area", "list_views",
+           "models", "retention", "today_views", "visit_views"]

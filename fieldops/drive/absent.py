@@ -41,13 +41,17 @@ def absent_people(campaign_id: int, commune_id: int, day: date) -> list[ListedPe
                                          p.name_folded))
 
 
-def absent_days(campaign_id: int) -> list[tuple[date, Area, int]]:
-    """Return (day, commune, how many) of each absent list of a campaign, newest first."""
+def absent_days(campaign_id: int, communes: set[int] | None = None
+                ) -> list[tuple[date, Area, int]]:
+    """Return (day, commune, how many) of each absent list of a campaign, newest first; only
+    those of `communes` when given (an organizer's area)."""
+    stmt = sa.select(ListedPerson.absent_listed_on, ListedPerson.commune_id, sa.func.count()
+                     ).where(ListedPerson.campaign_id == campaign_id,
+                             ListedPerson.absent_listed_on.is_not(None))
+    if communes is not None:
+        stmt = stmt.where(ListedPerson.commune_id.in_(communes))
     rows = db.session.execute(
-        sa.select(ListedPerson.absent_listed_on, ListedPerson.commune_id, sa.func.count())
-        .where(ListedPerson.campaign_id == campaign_id,
-               ListedPerson.absent_listed_on.is_not(None))
-        .group_by(ListedPerson.absent_listed_on, ListedPerson.commune_id)).all()
+        stmt.group_by(ListedPerson.absent_listed_on, ListedPerson.commune_id)).all()
     communes = {a.id: a for a in db.session.execute(
         db.select(Area).where(Area.id.in_({r[1] for r in rows}))).scalars()} if rows else {}
     return sorted(((day, communes[cid], n) for day, cid, n in rows),

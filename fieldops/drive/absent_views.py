@@ -20,6 +20,7 @@ from fieldops.drive import absent, followup
 from fieldops.drive.forms import DriveRulesForm
 from fieldops.drive.views import bp
 from fieldops.drive.visits import drive_rules, save_drive_rules
+from fieldops.scope import commune_ids_in_scope, whole_campaign_visible
 from fieldops.web import rules_on
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -30,13 +31,18 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def absent_lists(campaign_id: int):
     campaign = db.get_or_404(Campaign, campaign_id)
     form = DriveRulesForm(data={"absences_to_list": drive_rules(campaign.id).absences_to_list})
+    # The rule holds for every commune of the campaign: only an area holding them all sets it.
+    can_set_rules = whole_campaign_visible(current_user, campaign)
+    if form.is_submitted() and not can_set_rules:
+        abort(404)
     if form.validate_on_submit():
         with rules_on(form):
             save_drive_rules(campaign, absences_to_list=form.absences_to_list.data)
             flash(_("Đã lưu quy định."), "success")
             return redirect(url_for(".absent_lists", campaign_id=campaign.id))
-    return render_template("drive/absent.html", campaign=campaign, form=form,
-                           days=absent.absent_days(campaign.id)), \
+    days = absent.absent_days(campaign.id, commune_ids_in_scope(current_user))
+    return render_template("drive/absent.html", campaign=campaign, form=form, days=days,
+                           can_set_rules=can_set_rules), \
         422 if form.is_submitted() else 200
 
 
@@ -72,5 +78,5 @@ def unconfirmed(campaign_id: int):
     if not current_user.is_organizer:
         members = {m.id for t in user_teams(current_user) if t.campaign_id == campaign.id
                    for m in t.members}
-    return render_template("drive/unconfirmed.html", campaign=campaign,
-                           people=followup.unconfirmed(campaign.id, members))
+    people = followup.unconfirmed(campaign.id, members, commune_ids_in_scope(current_user))
+    return render_template("drive/unconfirmed.html", campaign=campaign, people=people)

@@ -18,6 +18,7 @@ from fieldops.drive import assign
 from fieldops.drive.forms import HandForm, SplitForm
 from fieldops.drive.views import bp
 from fieldops.forms import choices
+from fieldops.scope import area_visible, campaigns_in_scope, teams_in_scope
 from fieldops.teams.models import Team
 from fieldops.web import rules_flashed
 
@@ -40,8 +41,11 @@ def _day() -> date:
 
 
 def _hamlet(team: Team, day: date) -> tuple[Area | None, list[Area]]:
-    hamlets = hamlets_today(team, day)
     wanted = request.values.get("hamlet_id", type=int)
+    if wanted and not area_visible(current_user, wanted):
+        abort(404)
+    # A team may also work hamlets outside the organizer's area: those stay out of sight.
+    hamlets = [h for h in hamlets_today(team, day) if area_visible(current_user, h.id)]
     chosen = next((h for h in hamlets if h.id == wanted), hamlets[0] if hamlets else None)
     return chosen, hamlets
 
@@ -51,11 +55,14 @@ def _hamlet(team: Team, day: date) -> tuple[Area | None, list[Area]]:
 def lead_teams():
     teams = user_teams(current_user)
     if current_user.is_organizer:
-        teams = list(db.session.execute(db.select(Team).order_by(Team.name)).scalars())
+        visible = campaigns_in_scope(db.select(Campaign.id), current_user)
+        teams = list(db.session.execute(teams_in_scope(
+            db.select(Team).where(Team.campaign_id.in_(visible)), current_user)
+            .order_by(Team.name)).scalars())
     teams = [t for t in teams if current_user.is_organizer or
              (t.lead is not None and t.lead.user_id == current_user.id)]
-    campaigns = list(db.session.execute(
-        db.select(Campaign).order_by(Campaign.start_date.desc())).scalars()) \
+    campaigns = list(db.session.execute(campaigns_in_scope(
+        db.select(Campaign), current_user).order_by(Campaign.start_date.desc())).scalars()) \
         if current_user.is_organizer else []
     return render_template("drive/lead_teams.html", teams=teams, campaigns=campaigns)
 

@@ -80,15 +80,19 @@ def _clear_confirmed(police_list: PoliceList) -> None:
             .execution_options(synchronize_session=False))
 
 
-def unconfirmed(campaign_id: int, team_member_ids: set[int] | None = None) -> list[ListedPerson]:
+def unconfirmed(campaign_id: int, team_member_ids: set[int] | None = None,
+                communes: set[int] | None = None) -> list[ListedPerson]:
     """Return the people flagged "claimed, not confirmed" still on the list, by hamlet and name.
 
-    Only those given to these members when `team_member_ids` is given (a team lead's view).
+    Only those given to these members when `team_member_ids` is given (a team lead's view), and
+    only those of `communes` when given (an organizer's area).
     """
     stmt = db.select(ListedPerson).where(ListedPerson.campaign_id == campaign_id,
                                          ListedPerson.unconfirmed_on.is_not(None),
                                          ListedPerson.gone_on.is_(None))
     if team_member_ids is not None:
         stmt = stmt.where(ListedPerson.assignee_id.in_(team_member_ids))
+    if communes is not None:
+        stmt = stmt.where(ListedPerson.commune_id.in_(communes))
     return sorted(db.session.execute(stmt).scalars(),
                   key=lambda p: (p.hamlet.name_folded if p.hamlet else "~", p.name_folded))

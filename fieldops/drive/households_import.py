@@ -18,6 +18,7 @@ from fieldops.clock import now_utc
 from fieldops.db import db
 from fieldops.drive import rules
 from fieldops.drive.households import attach_people
+from fieldops.drive.in_area import upload_hamlets
 from fieldops.drive.models import Household
 from fieldops.errors import DomainError
 from fieldops.text import fold_words, nfc
@@ -115,27 +116,38 @@ def _parse(filename: str, content: bytes, scope: dict) -> Parsed:
     return Parsed({"columns": columns, "rows": rows}, problems)
 
 
-def _hamlets(campaign: Campaign) -> dict[str, int]:
+def _hamlets(campaign: Campaign, within: set[int] | None) -> dict[str, int]:
     found: dict[str, int] = {}
     for hamlet in campaign_hamlets(campaign):
+        if within is not None and hamlet.id not in within:
+            continue
         found.setdefault(fold_words(hamlet.display_name), hamlet.id)
         found.setdefault(fold_words(hamlet.name), hamlet.id)
     return found
+
+
+def _outside(name: str, within: set[int] | None):
+    if within is None:
+        return _l("Thôn/ấp “%(name)s” không thuộc địa bàn của chiến dịch.", name=name)
+    # One message for a hamlet next door and one that does not exist: nothing is told of
+    # what lies outside the uploader's area.
+    return _l("Thôn/ấp “%(name)s” không thuộc địa bàn của bạn trong chiến dịch này. Hãy bỏ "
+              "dòng này khỏi tệp, hoặc nhờ người phụ trách địa bàn đó nhập.", name=name)
 
 
 def _plan(data: dict, scope: dict) -> Plan:
     """Match the rows with the campaign's hamlets and households, one query each."""
     plan = Plan(columns=_COLUMNS, steps=_Steps())
     campaign = db.session.get(Campaign, scope["campaign_id"])
-    hamlets = _hamlets(campaign)
+    within = upload_hamlets(scope)
+    hamlets = _hamlets(campaign, within)
     stored = {(h.hamlet_id, h.address_folded): h for h in db.session.execute(
         db.select(Household).where(Household.campaign_id == campaign.id)).scalars()}
     for row in data["rows"]:
         hamlet_id = hamlets.get(fold_words(row["hamlet"]))
         if hamlet_id is None:
             plan.problems.append(ImportProblem(row["row"], data["columns"].get(
-                "hamlet", _LABELS["hamlet"]), _l("Thôn/ấp “%(name)s” không thuộc địa bàn của "
-                                                 "chiến dịch.", name=row["hamlet"])))
+                "hamlet", _LABELS["hamlet"]), _outside(row["hamlet"], within)))
             continue
         folded = fold_words(row["address"])
         values = {name: row[name] for name in _FIELDS}

@@ -26,11 +26,14 @@ class Chain:
     lists: list[PoliceList] = field(default_factory=list)
 
 
-def chains(campaign: Campaign) -> list[Chain]:
-    """Return the campaign's lists grouped by commune and kind, communes by name."""
+def chains(campaign: Campaign, communes: set[int] | None = None) -> list[Chain]:
+    """Return the campaign's lists grouped by commune and kind, communes by name; only those of
+    `communes` when given (an organizer's area)."""
     found: dict[tuple[int, str], Chain] = {}
-    for item in db.session.execute(sa.select(PoliceList).where(
-            PoliceList.campaign_id == campaign.id).order_by(PoliceList.list_day.desc())).scalars():
+    stmt = sa.select(PoliceList).where(PoliceList.campaign_id == campaign.id)
+    if communes is not None:
+        stmt = stmt.where(PoliceList.commune_id.in_(communes))
+    for item in db.session.execute(stmt.order_by(PoliceList.list_day.desc())).scalars():
         found.setdefault((item.commune_id, item.kind),
                          Chain(item.commune, item.kind)).lists.append(item)
     return sorted(found.values(), key=lambda c: (c.commune.name_folded, c.kind))

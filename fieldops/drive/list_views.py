@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -18,12 +18,14 @@ from fieldops.clock import local_today
 from fieldops.db import db
 from fieldops.drive import list_files, list_services
 from fieldops.drive.compare import GONE, entries_query, page_of
+from fieldops.drive.in_area import own_upload_or_404
 from fieldops.drive.list_columns import FIELDS, header_key, recognise
 from fieldops.drive.list_forms import ListImportForm
 from fieldops.drive.lists import POLICE_LIST
 from fieldops.drive.models import ENTRY_CHANGES, LIST_KINDS, PoliceList
 from fieldops.drive.views import bp
 from fieldops.forms import choices
+from fieldops.scope import area_visible, campaign_visible, commune_ids_in_scope, visible_communes
 from fieldops.uploads import staging
 from fieldops.uploads.tables import ImportProblem
 from fieldops.uploads.views import cancel_page, preview_page, upload_or_404
@@ -40,8 +42,9 @@ SHOWN_PROBLEMS = 200
 def lists(campaign_id: int):
     """The campaign's lists per commune and kind: each day's rows, new, still, back, gone."""
     campaign = db.get_or_404(Campaign, campaign_id)
-    return render_template("drive/lists.html", campaign=campaign,
-                           chains=list_services.chains(campaign), kinds=LIST_KINDS)
+    chains = list_services.chains(campaign, commune_ids_in_scope(current_user))
+    return render_template("drive/lists.html", campaign=campaign, chains=chains,
+                           kinds=LIST_KINDS)
 
 
 def _mapping_rows(headers: list[str], mapping: dict[str, str]) -> list[tuple[str, str, str]]:
@@ -79,7 +82,8 @@ def import_list(campaign_id: int):
         form = ListImportForm(formdata=None)
         problems = [ImportProblem(None, None, list_files.too_large(request.content_length or 0))]
     form.commune_id.choices = choices(
-        [("", _choose_from_file())] + [(c.id, c.display_name) for c in campaign.communes])
+        [("", _choose_from_file())]
+        + [(c.id, c.display_name) for c in visible_communes(current_user, campaign)])
     if request.method == "GET":
         form.list_day.data = local_today()
         form.kind.data = request.args.get("kind", form.kind.choices[0].value)
@@ -95,7 +99,7 @@ def import_list(campaign_id: int):
             form.commune_id.data = None
         scope = {"campaign_id": campaign.id, "kind": form.kind.data,
                  "list_day": form.list_day.data.isoformat(), "commune_id": form.commune_id.data,
-                 "mapping": mapping}
+                 "mapping": mapping, "user_id": current_user.id}
         staged = staging.stage(POLICE_LIST, file.filename or "", content, scope, current_user)
         if staged.upload is not None:
             return redirect(url_for("drive.import_preview", token=staged.upload.token))
@@ -116,8 +120,10 @@ def _choose_from_file() -> str:
 
 
 def _upload_context(token: str):
-    upload = upload_or_404(IMPORTERS, token)
+    upload = own_upload_or_404(upload_or_404(IMPORTERS, token))
     campaign = db.get_or_404(Campaign, upload.scope["campaign_id"])
+    if not campaign_visible(current_user, campaign):
+        abort(404)
     return upload, campaign
 
 
@@ -146,6 +152,8 @@ def import_hamlets(token: str):
             index = name.removeprefix("hamlet-")
             chosen.append((request.form.get(f"commune-{index}", type=int),
                            request.form.get(f"text-{index}", ""), hamlet_id))
+    if any(not area_visible(current_user, commune_id) for commune_id, _text, _id in chosen):
+        abort(404)
     with rules_flashed():
         list_services.map_hamlets(campaign, chosen)
     return redirect(url_for("drive.import_preview", token=token))

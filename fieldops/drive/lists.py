@@ -23,6 +23,7 @@ from fieldops.drive import list_files as lf
 from fieldops.drive.compare import Previous, previous_lists, write_entries
 from fieldops.drive.followup import flag_unconfirmed
 from fieldops.drive.households import attach_people
+from fieldops.drive.in_area import upload_communes
 from fieldops.drive.list_places import Places
 from fieldops.drive.models import (
     BACK,
@@ -118,9 +119,13 @@ def _plan(data: dict, scope: dict) -> Plan:
     plan = Plan(columns=_COLUMNS, steps=Steps(mapping=data["mapping"], sha256=data["sha256"]))
     campaign = db.session.get(Campaign, scope["campaign_id"])
     kind, day = scope["kind"], date.fromisoformat(scope["list_day"])
-    done = db.session.execute(sa.select(PoliceList).where(
+    within = upload_communes(scope)
+    done_stmt = sa.select(PoliceList).where(
         PoliceList.campaign_id == campaign.id, PoliceList.file_sha256 == data["sha256"])
-        .order_by(PoliceList.list_day.desc())).scalars().first()
+    if within is not None:
+        done_stmt = done_stmt.where(PoliceList.commune_id.in_(within))
+    done = db.session.execute(
+        done_stmt.order_by(PoliceList.list_day.desc())).scalars().first()
     if done is not None and (done.kind, done.list_day) == (kind, day):
         plan.problems.append(ImportProblem(None, None, _l(
             "Tệp này đã được nhập rồi (danh sách ngày %(day)s của %(commune)s); không nhập lại "
@@ -142,10 +147,18 @@ def _plan(data: dict, scope: dict) -> Plan:
     for row in rows:
         commune_id = places.commune_for(row[lf.COMMUNE], row[lf.ADDRESS])
         communes.append(commune_id)
-        if commune_id is None:
+        name = row[lf.COMMUNE] or row[lf.ADDRESS] or ""
+        if commune_id is None and within is None:
             plan.problems.append(ImportProblem(row[lf.ROW], data["commune_column"], _l(
                 "Không nhận ra xã/phường “%(name)s” trong các xã/phường của chiến dịch.",
-                name=row[lf.COMMUNE] or row[lf.ADDRESS] or "")))
+                name=name)))
+        elif commune_id is None or (within is not None and commune_id not in within):
+            # One message for a commune next door and one not in the campaign: nothing is
+            # told of what lies outside the uploader's area.
+            plan.problems.append(ImportProblem(row[lf.ROW], data["commune_column"], _l(
+                "“%(name)s” không thuộc xã/phường nào trong địa bàn của bạn ở chiến dịch này. "
+                "Hãy bỏ dòng này khỏi tệp, hoặc nhờ người phụ trách địa bàn đó nhập.",
+                name=name)))
     if plan.problems:
         return plan
     for commune_id in dict.fromkeys(communes):

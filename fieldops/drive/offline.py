@@ -8,6 +8,8 @@ from flask import url_for
 
 from fieldops.auth.models import User
 from fieldops.drive import today
+from fieldops.drive.in_area import people_in_area
+from fieldops.scope import commune_ids_in_scope
 
 
 def offline_pages(_sender=None, *, user: User, day: date) -> list[str]:
@@ -18,7 +20,8 @@ def offline_pages(_sender=None, *, user: User, day: date) -> list[str]:
     member = today.member_of(user)
     if member is None:
         return []
-    doors = today.doors_of(today.today_people(member.id, day), day)
+    people = people_in_area(today.today_people(member.id, day), commune_ids_in_scope(user))
+    doors = today.doors_of(people, day)
     if not doors:
         return []
     pages = [url_for("drive.today_list"), url_for("drive.new_household")]

@@ -13,10 +13,12 @@ from fieldops.db import db
 from fieldops.drive import households, today
 from fieldops.drive.assign import teams_in_hamlet
 from fieldops.drive.forms import HouseholdForm, visit_form
+from fieldops.drive.in_area import people_in_area
 from fieldops.drive.models import Household, ListedPerson
 from fieldops.drive.views import bp
 from fieldops.drive.visits import latest_visits, record_visit, replayed_visits
 from fieldops.forms import choices
+from fieldops.scope import area_visible, campaign_visible, commune_ids_in_scope
 from fieldops.teams.models import Team
 from fieldops.web import rules_on
 
@@ -39,7 +41,8 @@ def _no_store(response):
 def today_list():
     member = today.member_of(current_user)
     day = local_today()
-    people = today.today_people(member.id, day) if member else []
+    people = people_in_area(today.today_people(member.id, day) if member else [],
+                            commune_ids_in_scope(current_user))
     query = request.args.get("q", "")
     doors = today.doors_of(people, day, query)
     visited = [p.id for p in people if today.visited_on(p, day)]
@@ -51,7 +54,8 @@ def today_list():
 def _door_people(member, household_id: int | None, person_id: int | None):
     """Return the door's people due for this member today and not yet visited today."""
     day = local_today()
-    people = today.today_people(member.id, day)
+    people = people_in_area(today.today_people(member.id, day),
+                            commune_ids_in_scope(current_user))
     if household_id is not None:
         door = [p for p in people if p.household_id == household_id]
     else:
@@ -134,7 +138,8 @@ def visit_person(person_id: int):
 
 def _member_campaign(member):
     teams = [t for t in db.session.execute(db.select(Team)).scalars()
-             if any(m.id == member.id for m in t.members)]
+             if any(m.id == member.id for m in t.members)
+             and campaign_visible(current_user, t.campaign)]
     if not teams:
         abort(404)
     return teams[0].campaign
@@ -148,8 +153,12 @@ def new_household():
     form = HouseholdForm()
     form.hamlet_id.choices = choices(
         [(0, _("— Chọn thôn/ấp —"))]
-        + [(h.id, h.display_name) for h in campaign_hamlets(campaign)])
+        + [(h.id, h.display_name) for h in campaign_hamlets(campaign)
+           if area_visible(current_user, h.id)])
     next_url = url_for(".today_list")
+    if form.is_submitted() and form.hamlet_id.data and not area_visible(
+            current_user, form.hamlet_id.data):
+        abort(404)  # a hamlet outside the organizer's area is never offered
     if form.validate_on_submit():
         with rules_on(form) as outcome:
             households.save_household(
