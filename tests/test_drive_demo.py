@@ -53,3 +53,13 @@ def test_hon_quan_demo_shows_the_daily_loop(app, client, demo):
     assert answer.status_code == 200
     sheet = load_workbook(io.BytesIO(answer.data)).active
     assert any("VẮNG MẶT" in str(c.value or "") for row in sheet.iter_rows() for c in row)
+
+
+def test_the_demos_confirmed_counters_equal_a_fresh_count(app, demo):
+    from fieldops.drive import credit
+    from tests.test_drive_credit import _fresh
+
+    with app.app_context():
+        campaign = _campaign(app)
+        counted = credit.confirmed_totals(campaign.id)
+        assert counted == _fresh(campaign.id) and sum(counted.values()) > 0

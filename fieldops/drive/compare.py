@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from fieldops.db import db
+from fieldops.drive import credit
 from fieldops.drive.models import LIST_KINDS, ListedPerson, ListEntry, PoliceList
 from fieldops.uploads.batches import driver_rows, insert_rows
 from fieldops.uploads.tables import Message
@@ -89,6 +90,7 @@ def write_entries(steps, list_ids: dict[int, int], new_ids: dict[str, int], kind
         previous_id = steps.lists[commune_id].previous.list_id
         if previous_id is not None:
             # Everyone still on the previous list now was not on today's: the official result.
+            credit.leaving(previous_id, day)
             db.session.execute(sa.update(PERSON).where(PERSON.c.on_list_id == previous_id)
                                .values(gone_on=day, on_list_id=None))
 

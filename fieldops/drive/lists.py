@@ -19,6 +19,7 @@ from fieldops.campaigns.models import Campaign
 from fieldops.checkin.citizen_id import mask
 from fieldops.clock import now_utc
 from fieldops.db import db
+from fieldops.drive import credit
 from fieldops.drive import list_files as lf
 from fieldops.drive.compare import Previous, previous_lists, write_entries
 from fieldops.drive.followup import flag_unconfirmed
@@ -294,6 +295,8 @@ def write_people(steps: Steps, list_ids: dict[int, int], campaign_id: int, kind:
         for id_, values in zip(ids, steps.new_people, strict=True)],
         {"campaign_id": campaign_id, "kind": kind, "first_listed_on": day,
          "last_listed_on": day, "absences": 0, "created_at": now})
+    # Before their rows change: who comes back leaves the confirmed counts where they were.
+    credit.coming_back([entry[1] for entry in steps.entries])
     write_many(_UPDATE, steps.changed_people)
     write_entries(steps, list_ids, new_ids, kind, day)
     return new_ids

@@ -214,6 +214,11 @@ class ListedPerson(db.Model):
     #: on the absent list sent back to the police since this day
     absent_listed_on: Mapped[date | None]
     last_outcome: Mapped[str | None] = mapped_column(sa.String(20))
+    #: whose work the activation is: the registration of the last visit not voided (team,
+    #: account, member named as guide), kept by credit.refresh so counts need no join
+    credit_team_id: Mapped[int | None]
+    credit_volunteer_id: Mapped[int | None]
+    credit_member_id: Mapped[int | None]
     last_visit_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_note: Mapped[str | None] = mapped_column(sa.String(500))
     #: the day of the list that still had the person two lists after a member claimed an
@@ -303,3 +308,31 @@ class Visit(db.Model):
     def outcome_label(self) -> str:
         """Return the outcome in the interface language."""
         return str(OUTCOMES.get(self.outcome, self.outcome))
+
+
+class ConfirmedCount(db.Model):
+    """People gone from the list of the approved but not activated, per day they left, hamlet
+    and whose work it was (the last visit's team, account and guide).
+
+    Kept by drive.credit as lists are imported and visits recorded, changed or voided, so
+    progress reads these few rows instead of joining every listed person to their visits. No
+    foreign keys on team, account or member, as with the daily counters.
+    """
+
+    __tablename__ = "confirmed_count"
+
+    id: Mapped[int_pk]
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id", ondelete="CASCADE"))
+    day: Mapped[date]
+    hamlet_id: Mapped[int | None]
+    team_id: Mapped[int | None]
+    volunteer_id: Mapped[int | None]
+    member_id: Mapped[int | None]
+    #: "day:hamlet:team:volunteer:member": one row per key, even where parts are NULL
+    bucket: Mapped[str] = mapped_column(sa.String(80))
+    count: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (
+        sa.UniqueConstraint("campaign_id", "bucket"),
+        sa.Index("ix_confirmed_count_campaign_day", "campaign_id", "day"),
+    )

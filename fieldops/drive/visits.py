@@ -36,7 +36,7 @@ from fieldops.checkin.services import (
 from fieldops.checkin.signals import announce, state_of
 from fieldops.clock import local_today, now_utc
 from fieldops.db import db
-from fieldops.drive import households, rules
+from fieldops.drive import credit, households, rules
 from fieldops.drive.assign import next_team_day
 from fieldops.drive.models import ABSENT, DriveRules, Household, ListedPerson, Visit
 from fieldops.errors import DomainError, DomainErrors
@@ -193,8 +193,10 @@ def refresh_person(person: ListedPerson) -> None:
     """Recompute what the lists read of a person from their visits that still count.
 
     Absent: back on the list on the team's next day in the hamlet, or on the absent list once
-    absent as often as the campaign says. Any other outcome ends the visits.
+    absent as often as the campaign says. Any other outcome ends the visits. Whose work an
+    activation is follows the last visit too (credit.refresh).
     """
+    credit.refresh(person)
     stmt = (db.select(Visit).join(Registration, Registration.id == Visit.registration_id)
             .where(Visit.person_id == person.id, Registration.status.not_in(NOT_COUNTED))
             .order_by(Visit.created_at, Visit.id))
@@ -283,7 +285,12 @@ def on_registration_changed(_sender, *, before, after, registration_id: int | No
     (the registrations pages of check-in), as the visit's own page does."""
     if registration_id is None or before is None or after is None:
         return None
-    if (before.status in NOT_COUNTED) == (after.status in NOT_COUNTED):
+    # A void or restore changes the visits that count; a new team, account or guide changes
+    # whose work the activation is.
+    if (before.status in NOT_COUNTED) == (after.status in NOT_COUNTED) and (
+            before.status == VOIDED) == (after.status == VOIDED) and (
+            before.team_id, before.volunteer_id, before.credited_member_id) == (
+            after.team_id, after.volunteer_id, after.credited_member_id):
         return None
     visit = db.session.execute(
         db.select(Visit).filter_by(registration_id=registration_id)).scalar_one_or_none()

@@ -19,6 +19,7 @@ from fieldops.checkin.models import VOIDED, Registration
 from fieldops.db import db
 from fieldops.drive.models import (
     APPROVED_NOT_ACTIVATED,
+    ConfirmedCount,
     DriveRules,
     ListedPerson,
     PoliceList,
@@ -51,7 +52,9 @@ def set_count_confirmed_only(campaign: Campaign, value: bool) -> None:
     db.session.flush()
 
 
-def _confirmed(campaign: Campaign, first: date, last: date):
+def fresh_confirmed(campaign: Campaign, first: date, last: date):
+    """Return the GROUP BY over listed people and their visits that the counters must equal
+    (drive.credit keeps the counters; this reads every confirmed person)."""
     person, visit, registration = ListedPerson, Visit, Registration
     # The last visit that was not voided: whose work the activation was.
     last_visit = (sa.select(sa.func.max(visit.id))
@@ -71,11 +74,15 @@ def _confirmed(campaign: Campaign, first: date, last: date):
 
 def confirmed_rows(campaign: Campaign, phase: Phase) -> list[tuple]:
     """Return people gone from the list in the phase by (hamlet, team, volunteer, credited
-    member, day, count): read once, then summed by place, team or day in Python."""
+    member, day, count), from the counters: read once, then summed by place, team or day."""
+    stmt = sa.select(ConfirmedCount.hamlet_id, ConfirmedCount.team_id,
+                     ConfirmedCount.volunteer_id, ConfirmedCount.member_id, ConfirmedCount.day,
+                     ConfirmedCount.count).where(
+        ConfirmedCount.campaign_id == campaign.id, ConfirmedCount.count != 0,
+        ConfirmedCount.day >= phase.start_date, ConfirmedCount.day <= phase.end_date)
     return [(hamlet_id, team_id, volunteer_id, member_id,
              day if isinstance(day, date) else date.fromisoformat(day), n)
-            for hamlet_id, team_id, volunteer_id, member_id, day, n in db.session.execute(
-                _confirmed(campaign, phase.start_date, phase.end_date))]
+            for hamlet_id, team_id, volunteer_id, member_id, day, n in db.session.execute(stmt)]
 
 
 def confirmed_groups(campaign: Campaign, phase: Phase,
