@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import os
 import socket
-import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from werkzeug.serving import WSGIRequestHandler, make_server
+
+from tests.browser.scenes import demo_app, served
 
 #: Debian's Chromium; FIELDOPS_CHROMIUM points elsewhere (e.g. to check the skip/fail rule)
 CHROMIUM = os.environ.get("FIELDOPS_CHROMIUM", "/usr/bin/chromium")
@@ -32,7 +32,6 @@ TIMEOUT_MS = 30_000
 PHONE = {"width": 390, "height": 800}
 DESKTOP = {"width": 1280, "height": 900}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-SECRET_KEY = "browser-test-secret-key-not-for-production"
 # Schemes that never leave the machine; anything else must go to the live server.
 _LOCAL_SCHEMES = {"data", "blob", "about"}
 
@@ -74,14 +73,6 @@ def pytest_collection_modifyitems(config, items) -> None:
             item.add_marker(pytest.mark.flaky(reruns=1, reruns_delay=1))
 
 
-class _QuietHandler(WSGIRequestHandler):
-    """Log server errors only: one line per request would drown the test output."""
-
-    def log_request(self, code="-", size="-") -> None:
-        if str(code).startswith("5"):
-            super().log_request(code, size)
-
-
 class NoSignal:
     """WSGI middleware dropping the connection of chosen POSTs, as a phone without signal never
     reaches the server. Chromium's offline emulation is per page and does not always reach a
@@ -104,36 +95,8 @@ class NoSignal:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory) -> Iterator[str]:
     """Serve a fresh app with the demo data on 127.0.0.1; yield its base URL."""
-    from fieldops import create_app
-    from fieldops.db import db
-    from fieldops.demo import load_demo
-
-    instance = tmp_path_factory.mktemp("browser-instance")
-    with pytest.MonkeyPatch.context() as patch:
-        # create_app reads the instance folder from the environment; put it back afterwards.
-        patch.setenv("FIELDOPS_INSTANCE_PATH", str(instance))
-        patch.delenv("DATABASE_URL", raising=False)
-        app = create_app({
-            "SECRET_KEY": SECRET_KEY,
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'browser.db'}",
-            "RATELIMIT_ENABLED": False,
-        })
-    with app.app_context():
-        db.create_all()
-        load_demo()
-        db.session.commit()
-
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()  # closes the listening socket: no ResourceWarning
-        with app.app_context():
-            db.engine.dispose()
+    with served(demo_app(tmp_path_factory.mktemp("browser-instance"), "browser.db")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session", autouse=True)

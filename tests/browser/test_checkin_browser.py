@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import io
 import re
-import threading
 
 import pytest
 import zxingcpp
 from openpyxl import load_workbook
 from PIL import Image
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
-from tests.browser.conftest import SECRET_KEY, NoSignal, _QuietHandler
+from tests.browser.conftest import NoSignal
+from tests.browser.scenes import demo_app, demo_user, desk_today, running_campaign, served
 from tests.factories.auth import DEMO_ADMIN, DEMO_VOLUNTEER, signed_in_page
 
 pytestmark = pytest.mark.browser
@@ -31,40 +30,22 @@ SCENE: dict = {}
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
     """Serve the demo data plus a campaign running today, its event and one desk."""
-    from fieldops import create_app
     from fieldops.areas.models import Area
-    from fieldops.auth.models import User
     from fieldops.db import db
-    from fieldops.demo import load_demo
     from fieldops.events.models import CHECKIN
     from fieldops.teams import assignments
-    from tests.factories.campaigns import CampaignFactory, services_by_code
-    from tests.factories.events import HelpDeskFactory, LaunchEventFactory
     from tests.factories.teams import MemberFactory, OrganisationFactory, TeamFactory
 
     instance = tmp_path_factory.mktemp("checkin-browser")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("FIELDOPS_INSTANCE_PATH", str(instance))
-        patch.delenv("DATABASE_URL", raising=False)
-        app = create_app({"SECRET_KEY": SECRET_KEY, "RATELIMIT_ENABLED": False,
-                          "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'checkin.db'}"})
+    app = demo_app(instance, "checkin.db")
     with app.app_context():
-        db.create_all()
-        load_demo()
-        commune = db.session.execute(db.select(Area).filter_by(
-            level="commune", name="Nhơn Trạch")).scalar_one()
-        by_code = services_by_code()
-        campaign = CampaignFactory(
-            running=True, title="30 ngày phổ cập chữ ký số (thử)", communes=[commune],
-            services=[by_code["vneid_install"], by_code["eid_level2"],
-                      by_code["digital_signature"]])
-        event = LaunchEventFactory(campaign=campaign, today=True, title="Lễ ra quân hôm nay",
-                                   venue_name="Hội trường UBND xã")
-        volunteer = db.session.execute(db.select(User).filter_by(
-            username=DEMO_VOLUNTEER[0])).scalar_one()
-        desk = HelpDeskFactory(event=event, organisation="Công an xã", table_label="Bàn 9",
-                               services=[by_code["vneid_install"], by_code["eid_level2"]],
-                               staff=[volunteer])
+        campaign = running_campaign("30 ngày phổ cập chữ ký số (thử)", [
+            "vneid_install", "eid_level2", "digital_signature"])
+        volunteer = demo_user(DEMO_VOLUNTEER[0])
+        desk = desk_today(campaign, event_title="Lễ ra quân hôm nay", table_label="Bàn 9",
+                          services=["vneid_install", "eid_level2"], staff=[volunteer],
+                          venue_name="Hội trường UBND xã")
+        event, commune = desk.event, campaign.communes[0]
         # Door to door today: the volunteer's team is sent to Ấp Chợ for the day.
         youth = OrganisationFactory(name="Đoàn Thanh niên xã", kind="youth_union")
         member = MemberFactory(full_name=volunteer.full_name, phone=volunteer.phone,
@@ -80,17 +61,8 @@ def live_server(tmp_path_factory):
                      event_id=event.id)
 
     SCENE["signal"] = signal = NoSignal(app)
-    server = make_server("127.0.0.1", 0, signal, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-        with app.app_context():
-            db.engine.dispose()
+    with served(app, signal) as url:
+        yield url
 
 
 def test_scan_preregister_record_find_reveal_export(open_page, shoot, tmp_path):

@@ -10,15 +10,13 @@ demo volunteer) and a police list of Chợ with three households.
 from __future__ import annotations
 
 import sqlite3
-import threading
 from contextlib import closing
 
 import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
-from tests.browser.conftest import SECRET_KEY, _QuietHandler
+from tests.browser.scenes import demo_app, served
 from tests.factories.auth import DEMO_ADMIN, DEMO_TEAM_LEAD, DEMO_VOLUNTEER, signed_in_page
 
 pytestmark = pytest.mark.browser
@@ -31,12 +29,10 @@ ABSENT_ID = "001190004321"
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
     """Serve the demo data plus a running campaign, its team on Chợ today and Chợ's list."""
-    from fieldops import create_app
     from fieldops.areas.models import Area
     from fieldops.auth.models import User
     from fieldops.clock import local_today
     from fieldops.db import db
-    from fieldops.demo import load_demo
     from fieldops.teams import assignments
     from fieldops.teams.models import Member
     from tests.factories.campaigns import CampaignFactory, services_by_code
@@ -44,14 +40,8 @@ def live_server(tmp_path_factory):
     from tests.factories.teams import MemberFactory, OrganisationFactory, TeamFactory
 
     instance = tmp_path_factory.mktemp("drive-browser")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("FIELDOPS_INSTANCE_PATH", str(instance))
-        patch.delenv("DATABASE_URL", raising=False)
-        app = create_app({"SECRET_KEY": SECRET_KEY, "RATELIMIT_ENABLED": False,
-                          "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'drive.db'}"})
+    app = demo_app(instance, "drive.db")
     with app.app_context():
-        db.create_all()
-        load_demo()
         commune = db.session.execute(db.select(Area).filter_by(
             level="commune", name="Nhơn Trạch")).scalar_one()
         cho = next(h for h in commune.children if h.name == "Chợ")
@@ -91,17 +81,8 @@ def live_server(tmp_path_factory):
                      member_id=member.id, absent_id=gone.id, today=local_today().isoformat(),
                      database=str(instance / "drive.db"))
 
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-        with app.app_context():
-            db.engine.dispose()
+    with served(app) as url:
+        yield url
 
 
 def outcome(page, name: str):

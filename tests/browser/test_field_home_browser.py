@@ -8,14 +8,13 @@ today and in the coming days, a target, and a desk today the volunteer staffs.
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
-from tests.browser.conftest import DESKTOP, SECRET_KEY, _QuietHandler
+from tests.browser.conftest import DESKTOP
+from tests.browser.scenes import demo_app, desk_today, running_campaign, served
 from tests.factories.auth import DEMO_TEAM_LEAD, DEMO_VOLUNTEER, signed_in_page
 
 pytestmark = pytest.mark.browser
@@ -28,7 +27,6 @@ SCENE: dict = {}
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
     """Serve the demo data plus a running campaign with a team, a target and a desk today."""
-    from fieldops import create_app
     from fieldops.areas.models import Area
     from fieldops.auth import services as accounts
     from fieldops.auth.models import TEAM_LEAD
@@ -36,30 +34,16 @@ def live_server(tmp_path_factory):
     from fieldops.campaigns import services as campaigns
     from fieldops.clock import local_today
     from fieldops.db import db
-    from fieldops.demo import load_demo
     from fieldops.reports import targets
     from fieldops.teams import assignments
-    from tests.factories.campaigns import CampaignFactory, services_by_code
-    from tests.factories.events import HelpDeskFactory, LaunchEventFactory
     from tests.factories.teams import MemberFactory, OrganisationFactory, TeamFactory
 
-    instance = tmp_path_factory.mktemp("field-home-browser")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("FIELDOPS_INSTANCE_PATH", str(instance))
-        patch.delenv("DATABASE_URL", raising=False)
-        app = create_app({"SECRET_KEY": SECRET_KEY, "RATELIMIT_ENABLED": False,
-                          "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'home.db'}"})
+    app = demo_app(tmp_path_factory.mktemp("field-home-browser"), "home.db")
     with app.app_context():
-        db.create_all()
-        load_demo()
         today = local_today()
-        commune = db.session.execute(db.select(Area).filter_by(
-            level="commune", name="Nhơn Trạch")).scalar_one()
+        campaign = running_campaign("Đợt thử trang chủ đoàn", ["eid_level2"])
         hamlets = {a.name: a for a in db.session.execute(db.select(Area).filter_by(
-            level="hamlet", parent_id=commune.id)).scalars()}
-        by_code = services_by_code()
-        campaign = CampaignFactory(running=True, title="Đợt thử trang chủ đoàn",
-                                   communes=[commune], services=[by_code["eid_level2"]])
+            level="hamlet", parent_id=campaign.communes[0].id)).scalars()}
         phase = campaigns.save_phase(campaign, None, name="Cao điểm thử",
                                      start_date=campaign.start_date, end_date=campaign.end_date)
         lead_user = accounts.create_user(LEAD[0], "Phan Trưởng Nhóm", LEAD[1], TEAM_LEAD,
@@ -78,22 +62,12 @@ def live_server(tmp_path_factory):
         assignments.assign(team, hamlets["Trâu"], start=today + timedelta(days=1),
                            end=today + timedelta(days=2), allow_shared=True)
         targets.set_target(phase, 40, user=None, team=team)
-        event = LaunchEventFactory(campaign=campaign, today=True, title="Ngày hỗ trợ thử")
-        desk = HelpDeskFactory(event=event, organisation="Công an xã", table_label="Bàn 5",
-                               services=[by_code["eid_level2"]], staff=[tnv_user])
+        desk = desk_today(campaign, event_title="Ngày hỗ trợ thử", table_label="Bàn 5",
+                          services=["eid_level2"], staff=[tnv_user])
         db.session.commit()
         SCENE.update(team_id=team.id, desk_id=desk.id, campaign_id=campaign.id)
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-        with app.app_context():
-            db.engine.dispose()
+    with served(app) as url:
+        yield url
 
 
 def test_the_team_lead_lands_on_their_team(open_page, shoot):

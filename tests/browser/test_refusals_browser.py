@@ -8,13 +8,11 @@ and a desk of its own, staffed by the demo volunteer, whose code this test revok
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
-from tests.browser.conftest import SECRET_KEY, _QuietHandler
+from tests.browser.scenes import demo_app, demo_user, desk_today, running_campaign, served
 from tests.factories.auth import DEMO_ADMIN, DEMO_VOLUNTEER, signed_in_page
 
 pytestmark = pytest.mark.browser
@@ -25,48 +23,19 @@ SCENE: dict = {}
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
     """Serve the demo data plus a running campaign with an event and a desk today."""
-    from fieldops import create_app
-    from fieldops.areas.models import Area
-    from fieldops.auth.models import User
     from fieldops.db import db
-    from fieldops.demo import load_demo
     from fieldops.events.models import CHECKIN
-    from tests.factories.campaigns import CampaignFactory, services_by_code
-    from tests.factories.events import HelpDeskFactory, LaunchEventFactory
 
-    instance = tmp_path_factory.mktemp("refusals-browser")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("FIELDOPS_INSTANCE_PATH", str(instance))
-        patch.delenv("DATABASE_URL", raising=False)
-        app = create_app({"SECRET_KEY": SECRET_KEY, "RATELIMIT_ENABLED": False,
-                          "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'refusals.db'}"})
+    app = demo_app(tmp_path_factory.mktemp("refusals-browser"), "refusals.db")
     with app.app_context():
-        db.create_all()
-        load_demo()
-        commune = db.session.execute(db.select(Area).filter_by(
-            level="commune", name="Nhơn Trạch")).scalar_one()
-        by_code = services_by_code()
-        campaign = CampaignFactory(running=True, title="Đợt thử từ chối đăng ký",
-                                   communes=[commune], services=[by_code["eid_level2"]])
-        event = LaunchEventFactory(campaign=campaign, today=True, title="Ra quân thử từ chối")
-        volunteer = db.session.execute(db.select(User).filter_by(
-            username=DEMO_VOLUNTEER[0])).scalar_one()
-        desk = HelpDeskFactory(event=event, organisation="Công an xã", table_label="Bàn 7",
-                               services=[by_code["eid_level2"]], staff=[volunteer])
+        campaign = running_campaign("Đợt thử từ chối đăng ký", ["eid_level2"])
+        desk = desk_today(campaign, event_title="Ra quân thử từ chối", table_label="Bàn 7",
+                          services=["eid_level2"], staff=[demo_user(DEMO_VOLUNTEER[0])])
         db.session.commit()
         SCENE.update(app=app, desk_id=desk.id, campaign_id=campaign.id,
                      token=desk.current_code(CHECKIN).token)
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-        with app.app_context():
-            db.engine.dispose()
+    with served(app) as url:
+        yield url
 
 
 def _revoke_code(revoked: bool = True) -> None:

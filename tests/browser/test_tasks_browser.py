@@ -14,7 +14,9 @@ from werkzeug.serving import make_server
 
 from fieldops.errors import DomainError
 from fieldops.tasks import Job, JobResult, job, report_progress
-from tests.browser.conftest import PHONE, SECRET_KEY, TIMEOUT_MS, _QuietHandler
+from tests.browser.conftest import PHONE, TIMEOUT_MS
+from tests.browser.scenes import SECRET_KEY
+from tests.browser.scenes import QuietHandler as _QuietHandler
 from tests.factories.auth import DEMO_ADMIN, signed_in_page
 
 pytestmark = pytest.mark.browser

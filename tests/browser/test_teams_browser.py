@@ -9,22 +9,14 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
-from werkzeug.serving import make_server
 
-from tests.browser.conftest import (
-    DESKTOP,
-    PHONE,
-    SECRET_KEY,
-    TIMEOUT_MS,
-    _QuietHandler,
-    watch_csp,
-)
+from tests.browser.conftest import DESKTOP, PHONE, TIMEOUT_MS, watch_csp
+from tests.browser.scenes import demo_app, served
 from tests.factories.auth import DEMO_ADMIN, DEMO_TEAM_LEAD, signed_in_page
 
 pytestmark = pytest.mark.browser
@@ -36,35 +28,16 @@ TILE_HOST = "tile.openstreetmap.org"
 @pytest.fixture(scope="module")
 def teams_server(tmp_path_factory) -> Iterator[tuple[str, object, int]]:
     """Serve the demo on 127.0.0.1 with no map tiles; yield (base URL, app, campaign id)."""
-    from fieldops import create_app
     from fieldops.campaigns.models import Campaign
     from fieldops.db import db
-    from fieldops.demo import load_demo
 
-    instance = tmp_path_factory.mktemp("teams-browser")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("FIELDOPS_INSTANCE_PATH", str(instance))
-        patch.delenv("DATABASE_URL", raising=False)
-        app = create_app({"SECRET_KEY": SECRET_KEY, "RATELIMIT_ENABLED": False,
-                          "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'teams.db'}",
-                          "MAP_TILES_URL": ""})
+    app = demo_app(tmp_path_factory.mktemp("teams-browser"), "teams.db", MAP_TILES_URL="")
     with app.app_context():
-        db.create_all()
-        load_demo()
         db.session.commit()
         campaign_id = db.session.execute(
             db.select(Campaign.id).filter_by(plan_number="63/KH-UBND")).scalar_one()
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", app, campaign_id
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-        with app.app_context():
-            db.engine.dispose()
+    with served(app) as url:
+        yield url, app, campaign_id
 
 
 @pytest.fixture
