@@ -32,14 +32,17 @@ import bench_progress as bp  # noqa: E402
 READS = re.compile(r"\b(registration|registration_service|visit|listed_person)\b")
 
 
-def _people(app, campaign_id: int, hamlets: list[int], start: int, count: int) -> None:
-    """Add `count` people gone from the list, person i visited by registration i."""
+def _people(app, scene, rows: int, start: int, count: int) -> None:
+    """Add `count` people gone from the list, person i visited by registration i in the
+    registration's hamlet (a team visits the hamlets it is sent to)."""
     from fieldops.db import db
     from fieldops.drive.models import ListedPerson, PoliceList, Visit
 
     with app.app_context():
-        commune = db.session.execute(sa.text("SELECT parent_id FROM area WHERE id = :h"),
-                                     {"h": hamlets[0]}).scalar_one()
+        campaign_id, _phase, hamlets, teams, service_id = scene
+        parents = dict(db.session.execute(sa.text(
+            "SELECT id, parent_id FROM area WHERE level = 'hamlet'")).all())
+        commune = parents[hamlets[0]]
         if not db.session.execute(sa.select(PoliceList.id)).first():
             db.session.add(PoliceList(campaign_id=campaign_id, commune_id=commune,
                                       kind="approved_not_activated", list_day=bp.START,
@@ -47,13 +50,15 @@ def _people(app, campaign_id: int, hamlets: list[int], start: int, count: int) -
             db.session.flush()
         now = datetime.now(UTC)
         people, visits = [], []
+        where = {r[0]: r[4] for r in bp._rows(rows, campaign_id, hamlets, teams, service_id)
+                 if start < r[0] <= start + count}
         for i in range(start + 1, start + count + 1):
-            hamlet = hamlets[i % len(hamlets)]
+            hamlet = where[i]
             people.append({
                 "id": i, "campaign_id": campaign_id,
                 "citizen_id_hash": hashlib.sha256(str(i).encode()).hexdigest(),
                 "citizen_id_last4": f"{i % 10000:04d}", "citizen_id_encrypted": "x",
-                "full_name": "Công dân", "name_folded": "cong dan", "commune_id": commune,
+                "full_name": "Công dân", "name_folded": "cong dan", "commune_id": parents[hamlet],
                 "hamlet_id": hamlet, "kind": "approved_not_activated",
                 "first_listed_on": bp.START, "last_listed_on": bp.START, "absences": 0,
                 "gone_on": bp.START + timedelta(days=1 + i % (bp.DAYS - 1)), "created_at": now})
@@ -79,7 +84,7 @@ def run(url: str, label: str, rows: int, sizes: list[int]) -> list[dict]:
     app = bp._app(url, tempfile.mkdtemp())
     scene = bp._scene(app)
     bp._load(app, rows, scene)
-    campaign_id, phase_id, hamlets = scene[0], scene[1], scene[2]
+    campaign_id, phase_id = scene[0], scene[1]
     with app.app_context():
         counters.rebuild_counters(db.session.get(Campaign, campaign_id))
         db.session.commit()
@@ -87,7 +92,7 @@ def run(url: str, label: str, rows: int, sizes: list[int]) -> list[dict]:
     client.post("/sign-in", data={"username": "toch", "password": "matkhau-123"})
     results, done = [], 0
     for size in sizes:
-        _people(app, campaign_id, hamlets, done, size - done)
+        _people(app, scene, rows, done, size - done)
         done = size
         with app.app_context():
             started = time.perf_counter()

@@ -139,9 +139,13 @@ def rebuild(campaign_id: int) -> int:
     db.session.execute(sa.delete(ConfirmedCount).where(ConfirmedCount.campaign_id == campaign_id))
     delta = _counted(db.session.execute(_grouped(sa.and_(
         PERSON.c.campaign_id == campaign_id, PERSON.c.gone_on.is_not(None)))).all(), 1)
-    _apply(delta)
+    rows = [{"campaign_id": key[0], "day": key[1], "hamlet_id": key[2], "team_id": key[3],
+             "volunteer_id": key[4], "member_id": key[5], "bucket": bucket(key), "count": n}
+            for key, n in delta.items() if n]
+    if rows:  # one insert of every row: the table was emptied above
+        db.session.execute(sa.insert(ConfirmedCount), rows)
     db.session.flush()
-    return len(delta)
+    return len(rows)
 
 
 def confirmed_totals(campaign_id: int) -> dict[tuple, int]:
