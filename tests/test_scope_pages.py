@@ -1,0 +1,93 @@
+"""What a commune organizer found walking the pages: the hamlet map's boundary-import links, the
+targets' history, the home page's deadline boards and the places' breadcrumbs keep to the area,
+and no button leads them to a page that answers 404."""
+
+from __future__ import annotations
+
+import re
+from datetime import time, timedelta
+
+from fieldops.accountability import duties
+from fieldops.accountability.duty_models import COMMUNE, DAILY
+from fieldops.areas.models import Area
+from fieldops.auth.models import User
+from fieldops.campaigns.models import Campaign
+from fieldops.clock import local_today
+from fieldops.db import db
+from fieldops.reports import targets
+from tests.factories.auth import signed_in
+from tests.test_scope import WHO, World, world  # noqa: F401
+
+
+def _html(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.get_data(as_text=True)
+
+
+def _clients(app) -> dict:
+    return {who: signed_in(app, name) for who, name in WHO.items()}
+
+
+def test_hamlet_map_offers_boundary_files_of_the_area_only(app, world):  # noqa: F811
+    seen = {}
+    for who, client in _clients(app).items():
+        html = _html(client, f"/campaigns/{world.shared}/map")
+        seen[who] = {place for place, area_id in (("nt", world.nhon_trach),
+                                                  ("lt", world.long_tan))
+                     if f"/areas/{area_id}/shapes" in html}
+    assert seen == {"toch": {"nt", "lt"}, "tinh": {"nt", "lt"}, "xa": {"nt"}}
+
+
+def test_targets_history_holds_the_changes_of_the_area(app, world):  # noqa: F811
+    with app.app_context():
+        campaign = db.session.get(Campaign, world.shared)
+        toch = db.session.execute(db.select(User).filter_by(username="toch")).scalar_one()
+        phase = campaign.phases[0]
+        for area_id, reason in ((world.nhon_trach, "Giao cho Nhơn Trạch"),
+                                (world.long_tan, "Giao cho Long Tân")):
+            targets.set_target(phase, 100, user=toch, area=db.session.get(Area, area_id),
+                               reason=reason)
+        db.session.commit()
+        phase_id = phase.id
+    seen = {}
+    for who, client in _clients(app).items():
+        html = _html(client, f"/campaigns/{world.shared}/targets?phase={phase_id}")
+        seen[who] = ("Giao cho Nhơn Trạch" in html, "Giao cho Long Tân" in html)
+    assert seen == {"toch": (True, True), "tinh": (True, True), "xa": (True, False)}
+
+
+def test_home_boards_are_those_of_the_area(app, world):  # noqa: F811
+    with app.app_context():
+        toch = db.session.execute(db.select(User).filter_by(username="toch")).scalar_one()
+        only = db.session.get(Campaign, world.long_tan_only)
+        only.start_date, only.end_date = local_today() - timedelta(days=1), local_today()
+        shared_duty = duties.save_duty(db.session.get(Campaign, world.shared), None,
+                                       title="Báo cáo chung", frequency=DAILY,
+                                       unit_kind=COMMUNE, deadline=time(17), user=toch)
+        only_duty = duties.save_duty(only, None, title="Báo cáo riêng Long Tân",
+                                     frequency=DAILY, unit_kind=COMMUNE, deadline=time(17),
+                                     user=toch)
+        db.session.commit()
+        ids = shared_duty.id, only_duty.id
+    seen, owed = {}, {}
+    for who, client in _clients(app).items():
+        html = _html(client, "/")
+        seen[who] = {i for i in ids if f'data-board="{i}"' in html}
+        card = re.search(rf'data-board="{ids[0]}">(.*?)</a>', html, re.S).group(1)
+        owed[who] = int(re.search(r"chưa nộp (\d+)", card).group(1))
+    assert seen == {"toch": set(ids), "tinh": set(ids), "xa": {ids[0]}}
+    # The shared campaign's board counts the units the organizer sees: Nhơn Trạch alone.
+    assert owed == {"toch": 2, "tinh": 2, "xa": 1}
+
+
+def test_places_pages_link_only_what_opens(app, world):  # noqa: F811
+    clients = _clients(app)
+    crumbs = {who: f'href="/areas/{world.dong_nai}"' in _html(c, f"/areas/{world.nhon_trach}")
+              for who, c in clients.items()}
+    assert crumbs == {"toch": True, "tinh": True, "xa": False}
+    # The province above stays named, as plain text.
+    assert "Tỉnh Đồng Nai" in _html(clients["xa"], f"/areas/{world.nhon_trach}")
+    add_province = {who: "/areas/new?level=province" in _html(c, "/areas/")
+                    for who, c in clients.items()}
+    assert add_province == {"toch": True, "tinh": False, "xa": False}
