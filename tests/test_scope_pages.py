@@ -1,6 +1,7 @@
 """What a commune organizer found walking the pages: the hamlet map's boundary-import links, the
 targets' history, the home page's deadline boards and the places' breadcrumbs keep to the area,
-and no button leads them to a page that answers 404."""
+and no button leads them to a page that answers 404; a shared campaign's phases need every
+commune to change."""
 
 from __future__ import annotations
 
@@ -91,3 +92,31 @@ def test_places_pages_link_only_what_opens(app, world):  # noqa: F811
     add_province = {who: "/areas/new?level=province" in _html(c, "/areas/")
                     for who, c in clients.items()}
     assert add_province == {"toch": True, "tinh": False, "xa": False}
+
+
+def test_phases_of_a_shared_campaign_need_every_commune(app, world):  # noqa: F811
+    """Deleting a phase drops every commune's targets and rankings of it: a commune organizer
+    of a shared campaign sees the phases but neither changes nor adds one."""
+    with app.app_context():
+        phase_id = db.session.get(Campaign, world.shared).phases[0].id
+    clients = _clients(app)
+    base = f"/campaigns/{world.shared}"
+    offered = {who: f"{base}/phases/{phase_id}/edit" in _html(c, base)
+               for who, c in clients.items()}
+    assert offered == {"toch": True, "tinh": True, "xa": False}
+    xa = clients["xa"]
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"',
+                      _html(xa, f"/campaigns/{world.shared}/tasks/new")).group(1)
+    assert xa.get(f"{base}/phases/{phase_id}/edit").status_code == 404
+    assert xa.post(f"{base}/phases/{phase_id}/edit", data={
+        "csrf_token": token, "name": "Đổi tên", "start_date": "01/01/2025",
+        "end_date": "02/01/2025"}).status_code == 404
+    assert xa.post(f"{base}/phases/{phase_id}/delete",
+                   data={"csrf_token": token}).status_code == 404
+    assert xa.post(f"{base}/phases", data={
+        "csrf_token": token, "name": "Thêm", "start_date": "01/01/2025",
+        "end_date": "02/01/2025"}).status_code == 404
+    with app.app_context():
+        assert [p.name for p in db.session.get(Campaign, world.shared).phases] == ["Giai đoạn 1"]
+    # The province holds both communes: it still changes them.
+    assert clients["tinh"].get(f"{base}/phases/{phase_id}/edit").status_code == 200
