@@ -8,15 +8,17 @@ from __future__ import annotations
 import re
 from datetime import time, timedelta
 
-from fieldops.accountability import duties
-from fieldops.accountability.duty_models import COMMUNE, DAILY
+from fieldops.accountability import duties, units
+from fieldops.accountability.duty_models import COMMUNE, DAILY, ReportingUnit
 from fieldops.areas.models import Area
 from fieldops.auth.models import User
 from fieldops.campaigns.models import Campaign
 from fieldops.clock import local_today
 from fieldops.db import db
 from fieldops.reports import targets
-from tests.factories.auth import signed_in
+from fieldops.teams.models import Team
+from tests.factories.auth import UserFactory, signed_in
+from tests.factories.teams import MemberFactory, OrganisationFactory
 from tests.test_scope import WHO, World, world  # noqa: F401
 
 
@@ -120,3 +122,47 @@ def test_phases_of_a_shared_campaign_need_every_commune(app, world):  # noqa: F8
         assert [p.name for p in db.session.get(Campaign, world.shared).phases] == ["Giai đoạn 1"]
     # The province holds both communes: it still changes them.
     assert clients["tinh"].get(f"{base}/phases/{phase_id}/edit").status_code == 200
+
+
+def test_people_pickers_offer_the_accounts_and_members_of_the_area(app, world):  # noqa: F811
+    """The reporting units' account picker and the task form's people and organisations: a
+    commune's office account (no area of its own) is offered by the unit it reports for."""
+    with app.app_context():
+        toch = db.session.execute(db.select(User).filter_by(username="toch")).scalar_one()
+        campaign = db.session.get(Campaign, world.shared)
+        duty = duties.save_duty(campaign, None, title="Báo cáo chung", frequency=DAILY,
+                                unit_kind=COMMUNE, deadline=time(17), user=toch)
+        by_area = {u.area_id: u for u in duties.units_of(campaign, COMMUNE)}
+        for area_id, name in ((world.nhon_trach, "nt"), (world.long_tan, "lt")):
+            units.attach_user(by_area[area_id], UserFactory(
+                username=f"vanphong_{name}", full_name=f"Văn phòng {name.upper()}"))
+        UserFactory(username="tnv_lt", full_name="Tình nguyện Long Tân", area_id=world.long_tan)
+        lt_org = OrganisationFactory(name="Hội Phụ nữ Long Tân")
+        stranger = MemberFactory(full_name="Người Long Tân", organisation=lt_org)
+        outside = db.session.get(Team, world.outside_team)
+        outside.members.append(stranger)
+        db.session.commit()
+        duty_id, nt_unit = duty.id, by_area[world.nhon_trach].id
+        lt_office = db.session.execute(
+            db.select(User.id).filter_by(username="vanphong_lt")).scalar_one()
+    clients = _clients(app)
+    names = ("Văn phòng NT", "Văn phòng LT", "Tình nguyện Long Tân", "Người Long Tân",
+             "Hội Phụ nữ Long Tân")
+    seen = {}
+    for who, client in clients.items():
+        picker = _html(client, f"/duties/{duty_id}/units")
+        form = _html(client, f"/campaigns/{world.shared}/tasks/new")
+        seen[who] = ({n for n in names[:3] if n in picker}, {n for n in names if n in form})
+    assert seen["xa"] == ({"Văn phòng NT"}, {"Văn phòng NT"})
+    for who in ("toch", "tinh"):
+        assert seen[who] == (set(names[:3]), set(names)), who
+    # Attaching an account from outside answers 404 and changes nothing.
+    xa = clients["xa"]
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"',
+                      _html(xa, f"/duties/{duty_id}/units")).group(1)
+    response = xa.post(f"/duties/{duty_id}/units/{nt_unit}/users",
+                       data={"csrf_token": token, f"u{nt_unit}-user": lt_office})
+    assert response.status_code == 404
+    with app.app_context():
+        attached = [u.username for u in db.session.get(ReportingUnit, nt_unit).users]
+        assert attached == ["vanphong_nt"]
