@@ -15,13 +15,17 @@ from flask_login import current_user
 
 from fieldops import scope
 from fieldops.accountability.check_models import SpotCheck
-from fieldops.accountability.duty_models import ReportingDuty, ReportingUnit
+from fieldops.accountability.duty_models import (
+    ReportingDuty,
+    ReportingUnit,
+    reporting_unit_members,
+)
 from fieldops.accountability.official_models import UnitOfficial
 from fieldops.accountability.task_models import Task
 from fieldops.auth.models import User
 from fieldops.campaigns.models import Campaign
 from fieldops.db import db
-from fieldops.teams.models import Assignment, Team
+from fieldops.teams.models import Assignment, Member, Team
 
 
 def limited(user: User | None) -> bool:
@@ -41,6 +45,23 @@ def units_in_scope(stmt: sa.Select, user: User | None) -> sa.Select:
         ReportingUnit.area_id.in_(scope.commune_ids_in_scope(user) or {-1}),
         ReportingUnit.team_id.in_(_visible_teams(user)),
         ReportingUnit.organisation_id.is_not(None)))
+
+
+def accounts_in_scope(stmt: sa.Select, user: User | None) -> sa.Select:
+    """Narrow a select of accounts to those a picker may offer the organizer: accounts of their
+    area, and those reporting for a commune or team unit or standing for a member in it (a
+    commune's office account carries no area of its own)."""
+    if not limited(user):
+        return stmt
+    placed = sa.select(ReportingUnit.id).where(sa.or_(
+        ReportingUnit.area_id.in_(scope.commune_ids_in_scope(user) or {-1}),
+        ReportingUnit.team_id.in_(_visible_teams(user))))
+    return stmt.where(sa.or_(
+        User.id.in_(scope.users_in_scope(sa.select(User.id), user)),
+        User.id.in_(sa.select(reporting_unit_members.c.user_id).where(
+            reporting_unit_members.c.unit_id.in_(placed))),
+        User.id.in_(scope.members_in_scope(
+            sa.select(Member.user_id).where(Member.user_id.is_not(None)), user))))
 
 
 def checks_in_scope(stmt: sa.Select, user: User | None) -> sa.Select:

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldops.accountability import duties, duty_changes, units
-from fieldops.accountability.area_scope import whole_campaign
+from fieldops.accountability.area_scope import accounts_in_scope, whole_campaign
 from fieldops.accountability.duty_forms import ConfirmForm, DutyForm, UnitEmailForm, UnitUserForm
 from fieldops.accountability.duty_models import UNIT_KINDS, ReportingDuty, ReportingUnit
 from fieldops.accountability.views import bp
@@ -106,8 +106,8 @@ def delete_duty(duty_id: int):
 def duty_units(duty_id: int):
     duty = _duty(duty_id)
     found = duties.units_of(duty.campaign, duty.unit_kind, current_user)
-    everyone = list(db.session.execute(db.select(User).filter_by(active=True)
-                                       .order_by(User.full_name)).scalars())
+    everyone = list(db.session.execute(accounts_in_scope(
+        db.select(User).filter_by(active=True), current_user).order_by(User.full_name)).scalars())
     forms = {}
     for unit in found:
         user_form = UnitUserForm(prefix=f"u{unit.id}")
@@ -133,6 +133,10 @@ def attach_unit_user(duty_id: int, unit_id: int):
     user = db.session.get(User, form.user.data) if form.validate_on_submit() else None
     if user is None:
         abort(400)
+    # Only an account the page offered: one outside the area answers as if it did not exist.
+    if db.session.execute(accounts_in_scope(
+            db.select(User.id).where(User.id == user.id), current_user)).first() is None:
+        abort(404)
     with rules_flashed():
         units.attach_user(unit, user)
         flash(_("Đã thêm %(name)s vào %(unit)s.", name=user.full_name, unit=unit.name),

@@ -11,6 +11,7 @@ from fieldops.accountability.reminders import owed_by
 from fieldops.campaigns.models import Campaign
 from fieldops.clock import local_today, now_utc
 from fieldops.db import db
+from fieldops.scope import campaigns_in_scope
 
 
 def home_block(_app, user) -> Markup | None:
@@ -21,10 +22,11 @@ def home_block(_app, user) -> Markup | None:
     boards = []
     if user.is_organizer:
         today = local_today()
-        running = db.select(ReportingDuty).join(Campaign).where(
-            Campaign.start_date <= today, Campaign.end_date >= today).order_by(ReportingDuty.id)
-        for duty in db.session.execute(running).scalars():
-            boards.append(submissions.board(duty, duties.board_period(duty, now), now))
+        # An organizer with an area sees the boards of their campaigns, cut to their units.
+        running = campaigns_in_scope(db.select(ReportingDuty).join(Campaign).where(
+            Campaign.start_date <= today, Campaign.end_date >= today), user)
+        for duty in db.session.execute(running.order_by(ReportingDuty.id)).scalars():
+            boards.append(submissions.board(duty, duties.board_period(duty, now), now, user))
     if not owed and not boards and not has_units:
         return None
     return Markup(render_template("accountability/_home.html", owed=owed, boards=boards,

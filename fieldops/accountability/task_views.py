@@ -53,7 +53,7 @@ def _task_form(campaign: Campaign, task: Task | None) -> TaskForm:
     form = TaskForm()
     form.unit.choices = [("", _("— Chọn đơn vị —"))] + tasks.unit_choices(campaign,
                                                                           current_user)
-    form.person.choices = [("", _("— Chọn người —"))] + tasks.person_choices()
+    form.person.choices = [("", _("— Chọn người —"))] + tasks.person_choices(current_user)
     if task is not None and not form.is_submitted():
         local = task.due_at.astimezone(LOCAL_TZ)
         form.title.data, form.expected_result.data = task.title, task.expected_result

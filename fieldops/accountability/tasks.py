@@ -12,7 +12,12 @@ from datetime import UTC, date, datetime, time
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from fieldops.accountability.area_scope import limited, tasks_in_scope, team_ids_in_scope
+from fieldops.accountability.area_scope import (
+    accounts_in_scope,
+    limited,
+    tasks_in_scope,
+    team_ids_in_scope,
+)
 from fieldops.accountability.task_models import DONE, OVERDUE, Task
 from fieldops.auth.models import ORGANIZER, User
 from fieldops.campaigns.models import Campaign
@@ -20,15 +25,17 @@ from fieldops.clock import LOCAL_TZ, now_utc
 from fieldops.db import db
 from fieldops.errors import DomainError, DomainErrors
 from fieldops.events.models import LaunchEvent
-from fieldops.scope import campaigns_in_scope
+from fieldops.scope import campaigns_in_scope, members_in_scope
 from fieldops.teams.models import Member, Organisation, Team
+from fieldops.teams.services import all_organisations
 
 
 def unit_choices(campaign: Campaign, viewer: User | None = None) -> list[tuple[str, str]]:
-    """Return (key, label) of the units a task can be given to: organisations and teams (the
-    teams of the viewer's area, if a viewer is given)."""
-    organisations = db.session.execute(
-        db.select(Organisation).order_by(Organisation.name_folded)).scalars()
+    """Return (key, label) of the units a task can be given to: organisations and teams (those
+    of the viewer's area, as the organisations and teams pages list them, if a viewer is
+    given)."""
+    organisations = (all_organisations(viewer) if limited(viewer) else db.session.execute(
+        db.select(Organisation).order_by(Organisation.name_folded)).scalars())
     teams = db.session.execute(
         db.select(Team).filter_by(campaign_id=campaign.id).order_by(Team.name)).scalars()
     shown = team_ids_in_scope(viewer, campaign)
@@ -36,11 +43,15 @@ def unit_choices(campaign: Campaign, viewer: User | None = None) -> list[tuple[s
             + [(f"team:{t.id}", t.name) for t in teams if shown is None or t.id in shown])
 
 
-def person_choices() -> list[tuple[str, str]]:
-    """Return (key, label) of the people a task can be given to: members, then other users."""
-    members = list(db.session.execute(db.select(Member).order_by(Member.full_name)).scalars())
-    with_member = {m.user_id for m in members if m.user_id}
-    users = db.session.execute(db.select(User).order_by(User.full_name)).scalars()
+def person_choices(viewer: User | None = None) -> list[tuple[str, str]]:
+    """Return (key, label) of the people a task can be given to: members, then other users
+    (those of the viewer's area, if a viewer is given)."""
+    members = list(db.session.execute(members_in_scope(
+        db.select(Member), viewer).order_by(Member.full_name)).scalars())
+    with_member = set(db.session.execute(
+        sa.select(Member.user_id).where(Member.user_id.is_not(None))).scalars())
+    users = db.session.execute(accounts_in_scope(
+        db.select(User), viewer).order_by(User.full_name)).scalars()
     return ([(f"member:{m.id}", f"{m.full_name} ({m.organisation.name})") for m in members]
             + [(f"user:{u.id}", u.full_name) for u in users if u.id not in with_member])
 
@@ -72,7 +83,7 @@ def save_task(task: Task | None, *, campaign: Campaign, event: LaunchEvent | Non
     except DomainError as error:
         problems.append(error)
     try:
-        person = _pick(person_key, person_choices(), "person",
+        person = _pick(person_key, person_choices(by), "person",
                        _l("Hãy chọn người thực hiện (rõ người)."))
     except DomainError as error:
         problems.append(error)

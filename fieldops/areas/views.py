@@ -60,7 +60,8 @@ def detail(area_id: int):
     area = db.get_or_404(Area, area_id)
     child_levels = [lvl for lvl, parents in PARENT_LEVELS.items() if area.level in parents]
     return render_template("areas/detail.html", area=area, child_levels=child_levels,
-                           level_labels=LEVEL_LABELS, form=ConfirmForm())
+                           level_labels=LEVEL_LABELS, form=ConfirmForm(),
+                           within=area_ids_in_scope(current_user))
 
 
 def _area_form(level: str, area: Area | None) -> AreaForm:

@@ -21,7 +21,12 @@ from fieldops.campaigns.forms import (
 from fieldops.campaigns.models import Campaign, Phase, Service
 from fieldops.db import db
 from fieldops.forms import choices
-from fieldops.scope import campaigns_in_scope, commune_ids_in_scope, visible_communes
+from fieldops.scope import (
+    campaigns_in_scope,
+    commune_ids_in_scope,
+    visible_communes,
+    whole_campaign_visible,
+)
 from fieldops.web import rules_on
 
 bp = Blueprint("campaigns", __name__)
@@ -48,7 +53,8 @@ def detail(campaign_id: int):
     campaign = db.get_or_404(Campaign, campaign_id)  # out of the user's area: scope.guard_url
     return render_template("campaigns/detail.html", campaign=campaign, phase_form=PhaseForm(),
                            delete_form=DeleteForm(),
-                           communes=visible_communes(current_user, campaign))
+                           communes=visible_communes(current_user, campaign),
+                           whole=whole_campaign_visible(current_user, campaign))
 
 
 def _campaign_form(campaign: Campaign | None) -> CampaignForm:
@@ -108,10 +114,18 @@ def edit(campaign_id: int):
                            retention_hint=RETENTION_HINT)
 
 
+def _phases_changeable(campaign: Campaign) -> Campaign:
+    # Phases bind every commune's targets and rankings (deleting one drops them all): only
+    # who sees all the campaign's communes changes them.
+    if not whole_campaign_visible(current_user, campaign):
+        abort(404)
+    return campaign
+
+
 @bp.post("/campaigns/<int:campaign_id>/phases")
 @role_required(ORGANIZER)
 def add_phase(campaign_id: int):
-    campaign = db.get_or_404(Campaign, campaign_id)
+    campaign = _phases_changeable(db.get_or_404(Campaign, campaign_id))
     form = PhaseForm()
     if form.validate_on_submit():
         with rules_on(form):
@@ -122,7 +136,7 @@ def add_phase(campaign_id: int):
     db.session.refresh(campaign)
     return render_template("campaigns/detail.html", campaign=campaign, phase_form=form,
                            delete_form=DeleteForm(),
-                           communes=visible_communes(current_user, campaign)), 422
+                           communes=visible_communes(current_user, campaign), whole=True), 422
 
 
 @bp.route("/campaigns/<int:campaign_id>/phases/<int:phase_id>/edit", methods=["GET", "POST"])
@@ -131,6 +145,7 @@ def edit_phase(campaign_id: int, phase_id: int):
     phase = db.get_or_404(Phase, phase_id)
     if phase.campaign_id != campaign_id:
         abort(404)
+    _phases_changeable(phase.campaign)
     form = PhaseForm(obj=phase)
     if form.validate_on_submit():
         with rules_on(form):
@@ -147,6 +162,7 @@ def delete_phase(campaign_id: int, phase_id: int):
     phase = db.get_or_404(Phase, phase_id)
     if phase.campaign_id != campaign_id or not DeleteForm().validate_on_submit():
         abort(404)
+    _phases_changeable(phase.campaign)
     services.delete_phase(phase)
     flash(_("Đã xóa giai đoạn."), "success")
     return redirect(url_for("campaigns.detail", campaign_id=campaign_id))

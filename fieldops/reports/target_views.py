@@ -81,7 +81,8 @@ def targets_page(campaign_id: int):
                            commune=commune, hamlets=hamlets, teams=teams, form=form,
                            team_problems=cascade.member_sum_problems(campaign, phase, service_id),
                            target_form=TargetForm(), confirm=ConfirmForm(), problems=problems,
-                           service_id=service_id, changes=targets.changes_of(campaign, 20),
+                           service_id=service_id,
+                           changes=targets.changes_of(campaign, 20, current_user),
                            floor=cascade.person_floor(campaign, phase))
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from fieldops import scope
 from fieldops.areas.models import Area
 from fieldops.auth.models import User
 from fieldops.campaigns.models import Campaign, Phase
@@ -81,8 +83,17 @@ def set_target(phase: Phase, value: int | None, *, user: User | None, source: st
     return target if value is not None else None
 
 
-def changes_of(campaign: Campaign, limit: int = 50) -> list[TargetChange]:
-    """Return the latest target changes of a campaign, newest first."""
+def changes_of(campaign: Campaign, limit: int = 50,
+               viewer: User | None = None) -> list[TargetChange]:
+    """Return the latest target changes of a campaign, newest first (for a viewer with an
+    area not holding the whole campaign, those of targets of its places, teams and members)."""
+    stmt = db.select(TargetChange).where(TargetChange.campaign_id == campaign.id)
+    if not scope.whole_campaign_visible(viewer, campaign):
+        # A removed target's change no longer says whose it was: only the whole campaign's
+        # viewers see it.
+        stmt = stmt.join(Target, Target.id == TargetChange.target_id).where(sa.or_(
+            Target.area_id.in_(scope.area_ids_in_scope(viewer) or {-1}),
+            Target.team_id.in_(scope.teams_in_scope(sa.select(Team.id), viewer)),
+            Target.member_id.in_(scope.members_in_scope(sa.select(Member.id), viewer))))
     return list(db.session.execute(
-        db.select(TargetChange).where(TargetChange.campaign_id == campaign.id)
-        .order_by(TargetChange.id.desc()).limit(limit)).scalars())
+        stmt.order_by(TargetChange.id.desc()).limit(limit)).scalars())

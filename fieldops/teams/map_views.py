@@ -15,6 +15,7 @@ from fieldops.auth.models import ORGANIZER
 from fieldops.campaigns.models import Campaign
 from fieldops.db import db
 from fieldops.forms import parse_vn_date
+from fieldops.scope import visible_communes
 from fieldops.teams import maps, services
 from fieldops.teams.views import bp
 
@@ -46,6 +47,7 @@ def hamlet_map(campaign_id: int):
     teams.sort(key=lambda t: (t.id not in own, t.id))
     return render_template("teams/map.html", campaign=campaign, parts=parts, teams=teams,
                            own=own, team_id=team_id, day=day, day_problem=problem,
+                           communes=visible_communes(current_user, campaign),
                            raw_day=request.args.get("day", ""),
                            unassigned=maps.UNASSIGNED)
 
