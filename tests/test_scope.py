@@ -194,18 +194,24 @@ def test_an_organizer_gives_no_wider_area_than_their_own(app, world):
     assert "Hãy chọn một tỉnh, huyện hoặc xã." in page.get_data(as_text=True)
 
 
-def test_editing_a_campaign_keeps_the_communes_outside_the_area(app, world):
-    xa = signed_in(app, "xa_nt")
+def test_only_who_sees_every_commune_edits_a_campaign(app, world):
+    xa, tinh = signed_in(app, "xa_nt"), signed_in(app, "tinh_dn")
     with app.app_context():
         campaign = db.session.get(Campaign, world.shared)
-        data = {"title": campaign.title, "start_date": campaign.start_date.strftime("%d/%m/%Y"),
+        data = {"title": "Đổi tên", "start_date": campaign.start_date.strftime("%d/%m/%Y"),
                 "end_date": campaign.end_date.strftime("%d/%m/%Y"),
                 "communes": [str(world.nhon_trach)],
                 "services": [str(s.id) for s in campaign.services]}
-    assert xa.post(f"/campaigns/{world.shared}/edit", data=data).status_code == 302
+    assert xa.get(f"/campaigns/{world.shared}/edit").status_code == 404
+    assert xa.post(f"/campaigns/{world.shared}/edit", data=data).status_code == 404
+    assert f'href="/campaigns/{world.shared}/edit"' not in xa.get(
+        f"/campaigns/{world.shared}").get_data(as_text=True)
+    both = {**data, "communes": [str(world.nhon_trach), str(world.long_tan)]}
+    assert tinh.post(f"/campaigns/{world.shared}/edit", data=both).status_code == 302
     with app.app_context():
-        kept = {c.id for c in db.session.get(Campaign, world.shared).communes}
-    assert kept == {world.nhon_trach, world.long_tan}
+        campaign = db.session.get(Campaign, world.shared)
+        assert campaign.title == "Đổi tên"
+        assert {c.id for c in campaign.communes} == {world.nhon_trach, world.long_tan}
 
 
 def test_targets_maps_and_places_show_only_the_area(app, world):

@@ -166,3 +166,15 @@ def test_people_pickers_offer_the_accounts_and_members_of_the_area(app, world): 
     with app.app_context():
         attached = [u.username for u in db.session.get(ReportingUnit, nt_unit).users]
         assert attached == ["vanphong_nt"]
+
+
+def test_the_live_ranking_gives_each_unit_its_rank_in_the_whole_campaign(app, world):
+    toch = signed_in(app, "toch")
+    for commune in (world.nhon_trach, world.long_tan):  # one result each: a tie, by name
+        assert toch.post(f"/campaigns/{world.shared}/targets/set", data={
+            "kind": "area", "unit": str(commune), "value": "50"}).status_code == 302
+    xa = signed_in(app, "xa_nt").get(f"/campaigns/{world.shared}/ranking").get_data(as_text=True)
+    assert re.search(r">2</td><td[^>]*>[^<]*</td><td[^>]*>Xã Nhơn Trạch<", xa)
+    assert "Long Tân" not in xa
+    whole = toch.get(f"/campaigns/{world.shared}/ranking").get_data(as_text=True)
+    assert re.search(r">1</td><td[^>]*>[^<]*</td><td[^>]*>Xã Long Tân<", whole)

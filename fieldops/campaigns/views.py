@@ -74,9 +74,6 @@ def _save(form: CampaignForm, campaign: Campaign | None) -> Campaign:
     chosen_ids = [i for i in form.communes.data or [] if scope is None or i in scope]
     communes = list(db.session.execute(
         db.select(Area).where(Area.id.in_(chosen_ids), Area.level == COMMUNE)).scalars())
-    if campaign is not None and scope is not None:
-        # Communes outside the editor's area are not shown to them, so they stay as they were.
-        communes += [c for c in campaign.communes if c.id not in scope]
     chosen = list(db.session.execute(
         db.select(Service).where(Service.id.in_(form.services.data or []))).scalars())
     return services.save_campaign(
@@ -103,7 +100,8 @@ def new():
 @bp.route("/campaigns/<int:campaign_id>/edit", methods=["GET", "POST"])
 @role_required(ORGANIZER)
 def edit(campaign_id: int):
-    campaign = db.get_or_404(Campaign, campaign_id)
+    # Its dates, services and communes hold for every commune: only who sees them all edits.
+    campaign = _phases_changeable(db.get_or_404(Campaign, campaign_id))
     form = _campaign_form(campaign)
     if form.validate_on_submit():
         with rules_on(form):
@@ -115,8 +113,8 @@ def edit(campaign_id: int):
 
 
 def _phases_changeable(campaign: Campaign) -> Campaign:
-    # Phases bind every commune's targets and rankings (deleting one drops them all): only
-    # who sees all the campaign's communes changes them.
+    # The campaign and its phases bind every commune's targets and rankings (deleting a phase
+    # drops them all): only who sees all the campaign's communes changes them.
     if not whole_campaign_visible(current_user, campaign):
         abort(404)
     return campaign

@@ -39,6 +39,8 @@ class Ranked:
     unit: tuple[str, int] | None = None
     #: the per cent of spot-checked results confirmed (times 100); None if none was checked
     confirmation_x100: int | None = None
+    #: the progress line's key ("a12", "t3", "m40")
+    key: str = ""
 
     @property
     def percent(self) -> float:
@@ -47,12 +49,12 @@ class Ranked:
 
 
 def _ranked(kind: str, lines, rates: dict | None = None) -> list[Ranked]:
-    rows = [(line.label, line.target, line.done, _unit(kind, line)) for line in lines
+    rows = [(line.label, line.target, line.done, _unit(kind, line), line.key) for line in lines
             if line.target]
     rows.sort(key=lambda r: (-r[2] * 10000 // r[1], -r[2], r[0]))
     return [Ranked(kind, name, i, target, done, done * 10000 // target, unit,
-                   (rates or {}).get(unit))
-            for i, (name, target, done, unit) in enumerate(rows, start=1)]
+                   (rates or {}).get(unit), key)
+            for i, (name, target, done, unit, key) in enumerate(rows, start=1)]
 
 
 def _unit(kind: str, line) -> tuple[str, int] | None:
@@ -70,22 +72,34 @@ def _rates(campaign: Campaign, phase: Phase) -> dict[tuple[str, int], int]:
 
 
 def live_ranking(campaign: Campaign, phase: Phase, *, today, service_id: int | None = None,
-                 communes: set[int] | None = None) -> list[Ranked]:
+                 viewer: User | None = None) -> list[Ranked]:
     """Return communes, teams and members ranked by per cent of target, as of now, with the
-    confirmation rate of the communes' and teams' spot-checked results (only what lies in
-    `communes`, the viewer's area, if given)."""
+    confirmation rate of the communes' and teams' spot-checked results.
+
+    Units are ranked over the whole campaign, as the frozen ranking is; a viewer with an area
+    sees the lines of its communes, of the teams working in it and of those teams' people,
+    each with its rank in the campaign.
+    """
     rates = _rates(campaign, phase)
-    ranked = _ranked("commune", progress(campaign, phase, level=PLACES, service_id=service_id,
-                                         today=today, communes=communes).lines, rates)
-    teams = progress(campaign, phase, level=TEAMS, service_id=service_id, today=today,
-                     communes=communes).lines
+    reads: dict = {}  # the tables below share one read of the counters
+
+    def lines(level: str, unit_id: int | None = None):
+        return progress(campaign, phase, level=level, unit_id=unit_id, service_id=service_id,
+                        today=today, reads=reads, chart=False).lines
+
+    ranked = _ranked("commune", lines(PLACES), rates)
+    teams = lines(TEAMS)
     ranked += _ranked("team", teams, rates)
-    people = []
-    for team_id in [line.drill[1] for line in teams if line.drill]:
-        people += progress(campaign, phase, level=TEAM, unit_id=team_id, service_id=service_id,
-                           today=today, communes=communes).lines
+    people = [line for team in teams if team.drill for line in lines(TEAM, team.drill[1])]
     ranked += _ranked("member", people)
-    return ranked
+    communes = commune_ids_in_scope(viewer)
+    if communes is None:
+        return ranked
+    shown_teams = list(db.session.execute(teams_in_scope(
+        db.select(Team).filter_by(campaign_id=campaign.id), viewer)).scalars())
+    keys = ({f"a{c}" for c in communes} | {f"t{t.id}" for t in shown_teams}
+            | {f"m{m.id}" for t in shown_teams for m in t.people})
+    return [r for r in ranked if r.key in keys]
 
 
 def snapshot_of(phase: Phase) -> RankingSnapshot | None:

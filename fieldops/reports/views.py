@@ -133,7 +133,7 @@ def ranking_page(campaign_id: int):
     phase, _level, _unit, service_id, today = _scope(campaign)
     snapshot = ranking.snapshot_of(phase)
     live = ranking.live_ranking(campaign, phase, today=today, service_id=service_id,
-                                communes=commune_ids_in_scope(current_user))
+                                viewer=current_user)
     return render_template("reports/ranking.html", campaign=campaign, phase=phase, live=live,
                            snapshot=snapshot, kinds=ranking.KIND_LABELS, form=ConfirmForm(),
                            frozen=ranking.frozen_rows(snapshot, campaign, current_user)
