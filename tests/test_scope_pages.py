@@ -178,3 +178,15 @@ def test_the_live_ranking_gives_each_unit_its_rank_in_the_whole_campaign(app, wo
     assert "Long Tân" not in xa
     whole = toch.get(f"/campaigns/{world.shared}/ranking").get_data(as_text=True)
     assert re.search(r">1</td><td[^>]*>[^<]*</td><td[^>]*>Xã Long Tân<", whole)
+
+
+def test_an_organizer_cannot_delete_their_own_area(app, world):
+    xa = signed_in(app, "xa_nt")
+    page = xa.get(f"/areas/{world.nhon_trach}").get_data(as_text=True)
+    assert f"/areas/{world.nhon_trach}/delete" not in page
+    refused = xa.post(f"/areas/{world.nhon_trach}/delete", follow_redirects=True)
+    assert "Không thể xóa địa bàn của chính mình" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Area, world.nhon_trach) is not None
+    home = xa.get("/").get_data(as_text=True)
+    assert "tỉnh/thành phố" not in home  # nothing above their commune to count

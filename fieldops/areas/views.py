@@ -122,6 +122,11 @@ def delete(area_id: int):
     if not form.validate_on_submit():
         abort(400)
     parent_id, name = area.parent_id, area.display_name
+    if area.id == current_user.area_id:
+        # Their whole area: deleting it would leave the account nothing, and the place is
+        # the level above's to remove.
+        flash(_("Không thể xóa địa bàn của chính mình; hãy nhờ cán bộ cấp trên."), "error")
+        return redirect(url_for("areas.detail", area_id=area_id))
     with rules_flashed():
         services.delete_area(area)
         flash(_("Đã xóa %(name)s.", name=name), "success")
