@@ -115,3 +115,42 @@ def test_confirmed_counters_equal_a_fresh_count_after_any_mix(app, organizer, dr
         assert sum(counted.values()) > 0  # people did leave the list in every seed
         assert credit.rebuild(drive["campaign"]) == len(counted)
         assert credit.confirmed_totals(drive["campaign"]) == counted
+
+
+def test_two_visits_to_one_confirmed_person_at_once_move_the_counters_once_each(
+        app, organizer, drive):
+    import threading
+
+    first = local_today() - timedelta(days=2)
+    _import(organizer, drive["campaign"], ["an", "binh"], first, {})
+    _import(organizer, drive["campaign"], ["binh"], first + timedelta(days=1), {})  # An left
+    with app.app_context():
+        an = db.session.execute(sa.select(ListedPerson.id).filter_by(
+            full_name="Nguyễn Văn An")).scalar_one()
+        user_ids = list(db.session.execute(sa.select(User.id)).scalars())[:2]
+    ready, problems = threading.Barrier(2), []
+
+    def visit(user_id: int, team_id: int, outcome: str) -> None:
+        try:
+            with app.test_request_context():
+                person = db.session.get(ListedPerson, an)
+                ready.wait(timeout=10)
+                visits.record_visit(
+                    user=db.session.get(User, user_id), team=db.session.get(Team, team_id),
+                    submission_id=sid(), people=[person],
+                    outcomes=[visits.PersonOutcome(an, outcome, None)])
+                db.session.commit()
+        except Exception as error:  # noqa: BLE001 - reported below
+            problems.append(error)
+
+    # Two members at the door at once (one activation per person and service is allowed).
+    threads = [threading.Thread(target=visit, args=(u, t, o)) for u, t, o in zip(
+        user_ids, drive["teams"], ("guided", "absent"), strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not problems
+    with app.test_request_context():
+        counted = credit.confirmed_totals(drive["campaign"])
+        assert counted == _fresh(drive["campaign"]) and sum(counted.values()) == 1

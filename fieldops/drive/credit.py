@@ -76,16 +76,28 @@ def refresh(person: ListedPerson) -> None:
     """Recompute whose work a person's activation is; move the counters if they already left
     the list."""
     db.session.flush()  # the visit or registration change being made must be visible
+    # The row is locked first (PostgreSQL): two visits to one person at once, or a list import
+    # marking them gone meanwhile, then move the counters one after the other from what the
+    # other committed, not both from the same old credit.
+    stored = db.session.execute(
+        sa.select(PERSON.c.campaign_id, PERSON.c.gone_on, PERSON.c.hamlet_id, PERSON.c.kind,
+                  *_CREDIT).where(PERSON.c.id == person.id)
+        # FOR NO KEY UPDATE (key_share=True): a visit's insert holds a key-share lock on its
+        # person; a plain FOR UPDATE would make two visits at once wait for each other.
+        .with_for_update(key_share=True)).one()
     new = _credit_of(person.id)
-    old = (person.credit_team_id, person.credit_volunteer_id, person.credit_member_id)
+    old = tuple(stored[4:])
     if new == old:
         return
-    if person.gone_on is not None and person.kind == APPROVED_NOT_ACTIVATED:
-        place = (person.campaign_id, _day(person.gone_on), person.hamlet_id)
+    campaign_id, gone_on, hamlet_id, kind = stored[:4]
+    if gone_on is not None and kind == APPROVED_NOT_ACTIVATED:
+        place = (campaign_id, _day(gone_on), hamlet_id)
         delta: Counter = Counter()
         delta[(*place, *old)] -= 1
         delta[(*place, *new)] += 1
         _apply(delta)
+    db.session.execute(sa.update(PERSON).where(PERSON.c.id == person.id).values(
+        credit_team_id=new[0], credit_volunteer_id=new[1], credit_member_id=new[2]))
     person.credit_team_id, person.credit_volunteer_id, person.credit_member_id = new
     db.session.flush()
 
@@ -100,6 +112,16 @@ def _grouped(where, day: date | None = None) -> sa.Select:
                       *([PERSON.c.gone_on] if day is None else [])))
 
 
+def _locked(where, day: date | None = None) -> sa.Select:
+    """Return the people of the list kind that counts, one row each with their counter key,
+    locking them (PostgreSQL) until the import commits: a visit refreshing one meanwhile waits
+    and then moves the counters from what the import wrote."""
+    gone = PERSON.c.gone_on if day is None else sa.literal(day, sa.Date)
+    return (sa.select(PERSON.c.campaign_id, gone, PERSON.c.hamlet_id, *_CREDIT, sa.literal(1))
+            .where(PERSON.c.kind == APPROVED_NOT_ACTIVATED, where)
+            .with_for_update(key_share=True))
+
+
 def _counted(rows, sign: int) -> Counter:
     delta: Counter = Counter()
     for campaign_id, day, hamlet_id, team_id, volunteer_id, member_id, n in rows:
@@ -112,7 +134,7 @@ def coming_back(person_ids: list[int]) -> None:
     before their row changes (hamlet, day gone)."""
     ids = [i for i in person_ids if i]
     if ids:
-        _apply(_counted(select_in(_grouped(PERSON.c.gone_on.is_not(None)), PERSON.c.id, ids),
+        _apply(_counted(select_in(_locked(PERSON.c.gone_on.is_not(None)), PERSON.c.id, ids),
                         -1))
 
 
@@ -120,7 +142,7 @@ def leaving(previous_list_id: int, day: date) -> None:
     """Count the people still on the previous list, who are gone from today's: call before
     they are marked gone."""
     _apply(_counted(db.session.execute(
-        _grouped(PERSON.c.on_list_id == previous_list_id, day)).all(), 1))
+        _locked(PERSON.c.on_list_id == previous_list_id, day)).all(), 1))
 
 
 def rebuild(campaign_id: int) -> int:
