@@ -15,6 +15,7 @@ from datetime import date
 import sqlalchemy as sa
 import sqlalchemy.orm
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm.attributes import set_committed_value
 
 from fieldops.checkin.models import VOIDED, Registration
 from fieldops.db import db
@@ -98,8 +99,10 @@ def refresh(person: ListedPerson) -> None:
         _apply(delta)
     db.session.execute(sa.update(PERSON).where(PERSON.c.id == person.id).values(
         credit_team_id=new[0], credit_volunteer_id=new[1], credit_member_id=new[2]))
-    person.credit_team_id, person.credit_volunteer_id, person.credit_member_id = new
-    db.session.flush()
+    # Written above under the lock: the loaded object learns it without writing it again.
+    for name, value in zip(("credit_team_id", "credit_volunteer_id", "credit_member_id"), new,
+                           strict=True):
+        set_committed_value(person, name, value)
 
 
 def _grouped(where, day: date | None = None) -> sa.Select:

@@ -5,6 +5,8 @@
   "use strict";
   var stage = document.querySelector(".stage");
   if (!stage || stage.hasAttribute("data-fixed")) return;
+  // "Updates every 30 s" is true only from here on: the page itself never reloads.
+  document.documentElement.classList.add("stage-live");
   var note = document.createElement("p");
   note.className = "muted small stage-status";
   note.setAttribute("role", "status");
